@@ -1,0 +1,1 @@
+"""Wiring: settings, the CLI and the Prefect flows that join `extract` and `storage`."""
