@@ -1,0 +1,283 @@
+"""The alert outbox: rows written with the change that caused them, then claimed and
+delivered by any number of dispatchers.
+
+Delivery is at least once. A dispatcher claims rows with a lease (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, a conditional UPDATE everywhere), so a crashed dispatcher's rows
+come back when the lease runs out; receivers drop repeats by the idempotency key.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Alert, Track, TrackCondition, Transition
+from storage.records import AlertRule
+
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+
+class AlertNotFoundError(Exception):
+    """No alert has that id."""
+
+
+@dataclass(frozen=True)
+class ClaimedAlert:
+    id: int
+    idempotency_key: str
+    kind: str
+    channel: str
+    payload: dict
+    attempts: int
+
+
+def matching_channels(
+    rules: list[AlertRule],
+    channels: list[str],
+    *,
+    to_status: str,
+    parties: list[str],
+    confidence: float,
+    sources: int,
+) -> list[str]:
+    """The channels whose rules want this transition now."""
+    wanted: list[str] = []
+    for rule in rules:
+        if to_status not in rule.to or confidence < rule.min_confidence:
+            continue
+        if sources < rule.min_sources:
+            continue
+        if rule.parties and not rule.parties & set(parties):
+            continue
+        for channel in channels:
+            if (not rule.channels or channel in rule.channels) and channel not in wanted:
+                wanted.append(channel)
+    return wanted
+
+
+def enqueue_transition_alerts(
+    session: Session,
+    track: Track,
+    transition: Transition,
+    *,
+    rules: list[AlertRule],
+    channels: list[str],
+    now: datetime,
+) -> list[int]:
+    """Write an outbox row per channel that wants this transition and has none yet."""
+    wanted = matching_channels(
+        rules,
+        channels,
+        to_status=transition.to_status,
+        parties=track.parties,
+        confidence=transition.confidence,
+        sources=transition.sources,
+    )
+    if not wanted:
+        return []
+    payload = transition_payload(session, track, transition)
+    ids = []
+    for channel in wanted:
+        key = f"transition-{transition.id}-{channel}"
+        alert = _insert_once(
+            session,
+            Alert(
+                idempotency_key=key,
+                kind="transition",
+                channel=channel,
+                transition_id=transition.id,
+                track_id=track.id,
+                payload=payload | {"idempotency_key": key},
+                next_attempt_at=now,
+                created_at=now,
+            ),
+        )
+        if alert is not None and alert.id is not None:
+            ids.append(alert.id)
+    return ids
+
+
+def enqueue_feed_health_alert(
+    session: Session,
+    *,
+    feed_url: str,
+    failures: int,
+    error: str,
+    channels: list[str],
+    now: datetime,
+) -> list[int]:
+    ids = []
+    for channel in channels:
+        key = f"feed-{feed_url}-{failures}-{now:%Y%m%d%H%M%S}-{channel}"
+        payload = {
+            "type": "feed_health",
+            "feed": feed_url,
+            "consecutive_failures": failures,
+            "error": error,
+            "idempotency_key": key,
+        }
+        alert = _insert_once(
+            session,
+            Alert(
+                idempotency_key=key,
+                kind="feed_health",
+                channel=channel,
+                feed_url=feed_url,
+                payload=payload,
+                next_attempt_at=now,
+                created_at=now,
+            ),
+        )
+        if alert is not None and alert.id is not None:
+            ids.append(alert.id)
+    return ids
+
+
+def transition_payload(session: Session, track: Track, transition: Transition) -> dict:
+    """The documented alert body (README, "Alert payload")."""
+    conditions = session.exec(
+        select(TrackCondition).where(
+            TrackCondition.track_id == track.id, TrackCondition.story_id == transition.story_id
+        )
+    ).all()
+    return {
+        "type": "track.status_changed",
+        "track": {
+            "id": track.id,
+            "parties": track.parties,
+            "mediators": track.mediators,
+            "venue": track.venue,
+            "round": track.round,
+        },
+        "transition": {
+            "id": transition.id,
+            "from": transition.from_status,
+            "to": transition.to_status,
+            "at": transition.at.isoformat(),
+            "confidence": round(transition.confidence, 3),
+            "correction": transition.correction,
+        },
+        "evidence": [{"sentence": transition.sentence, "source": transition.source_url}],
+        "sources": [transition.source_url],
+        "source_count": transition.sources,
+        "conditions": [
+            {"party": c.party, "kind": c.kind, "text": c.text, "sentence": c.sentence}
+            for c in conditions
+        ],
+    }
+
+
+def _insert_once(session: Session, alert: Alert) -> Alert | None:
+    exists = session.exec(
+        select(Alert.id).where(Alert.idempotency_key == alert.idempotency_key)
+    ).first()
+    if exists is not None:
+        return None
+    session.add(alert)
+    session.flush()
+    return alert
+
+
+def claim(
+    session: Session, *, owner_lease_s: float, now: datetime, limit: int = 50
+) -> list[ClaimedAlert]:
+    """Lease up to `limit` due alerts to the caller; commit right after."""
+    query = (
+        select(Alert)
+        .where(
+            Alert.state == PENDING,
+            Alert.next_attempt_at <= now,
+            (col(Alert.lease_until).is_(None)) | (col(Alert.lease_until) < now),
+        )
+        .order_by(col(Alert.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.exec(query).all()
+    lease = now + timedelta(seconds=owner_lease_s)
+    claimed = []
+    for row in rows:
+        # The conditional UPDATE is what makes the claim exclusive on databases without
+        # SKIP LOCKED: a row someone else leased in the meantime updates nothing.
+        result = session.execute(
+            update(Alert)
+            .where(
+                col(Alert.id) == row.id,
+                col(Alert.state) == PENDING,
+                (col(Alert.lease_until).is_(None)) | (col(Alert.lease_until) < now),
+            )
+            .values(lease_until=lease, attempts=Alert.attempts + 1)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(
+                ClaimedAlert(
+                    id=row.id or 0,
+                    idempotency_key=row.idempotency_key,
+                    kind=row.kind,
+                    channel=row.channel,
+                    payload=dict(row.payload),
+                    attempts=row.attempts + 1,
+                )
+            )
+    session.flush()
+    return claimed
+
+
+def mark_delivered(session: Session, alert_id: int, *, now: datetime) -> None:
+    session.execute(
+        update(Alert)
+        .where(col(Alert.id) == alert_id)
+        .values(state=DELIVERED, delivered_at=now, lease_until=None, last_error=None)
+    )
+
+
+def mark_failed(
+    session: Session,
+    alert_id: int,
+    *,
+    error: str,
+    now: datetime,
+    max_attempts: int,
+    backoff_base_s: float,
+    backoff_max_s: float,
+) -> str:
+    """Schedule a retry with exponential backoff and jitter, or dead-letter the alert."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise AlertNotFoundError(f"no alert with id {alert_id}")
+    alert.last_error = error[:2000]
+    alert.lease_until = None
+    if alert.attempts >= max_attempts:
+        alert.state = DEAD
+    else:
+        delay = min(backoff_max_s, backoff_base_s * 2 ** (alert.attempts - 1))
+        alert.next_attempt_at = now + timedelta(seconds=delay * random.uniform(0.5, 1.0))
+    session.add(alert)
+    session.flush()
+    return alert.state
+
+
+def retry(session: Session, alert_id: int, *, now: datetime) -> Alert:
+    """Put a dead or failing alert back in the queue, due now, with fresh attempts."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise AlertNotFoundError(f"no alert with id {alert_id}")
+    if alert.state == DELIVERED:
+        return alert
+    alert.state, alert.attempts, alert.next_attempt_at, alert.lease_until = PENDING, 0, now, None
+    session.add(alert)
+    session.flush()
+    return alert
+
+
+def next_due(session: Session) -> datetime | None:
+    return session.exec(
+        select(Alert.next_attempt_at)
+        .where(Alert.state == PENDING)
+        .order_by(col(Alert.next_attempt_at))
+    ).first()

@@ -1,0 +1,240 @@
+"""Recording a story and what it says about negotiation tracks.
+
+`record_story` writes the story, its source, the tracks' events, any transition and the
+alert outbox rows in the caller's transaction: a crash loses all of them or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage import changes, outbox
+from storage.models import Story, StorySource, Track, TrackCondition, TrackEvent, Transition
+from storage.records import AlertRule, SourceRecord, StoryRecord, TrackReport
+
+
+@dataclass(frozen=True)
+class RecordedStory:
+    story_id: int
+    transition_ids: tuple[int, ...]
+    alert_ids: tuple[int, ...]
+
+
+def source_seen(session: Session, *, feed_url: str, guid: str) -> bool:
+    query = select(StorySource.id).where(StorySource.feed_url == feed_url, StorySource.guid == guid)
+    return session.exec(query).first() is not None
+
+
+def find_story(
+    session: Session,
+    *,
+    canonical_url: str,
+    fingerprint: int | None = None,
+    near: Callable[[int, int], bool] | None = None,
+    candidates: int = 500,
+) -> int | None:
+    """The id of a story already stored under this URL or with near-identical text."""
+    by_url = session.exec(
+        select(StorySource.story_id).where(StorySource.canonical_url == canonical_url)
+    ).first()
+    if by_url is not None:
+        return by_url
+    if fingerprint is None or near is None:
+        return None
+    recent = session.exec(
+        select(Story.id, Story.fingerprint)
+        .where(col(Story.fingerprint).is_not(None))
+        .order_by(col(Story.id).desc())
+        .limit(candidates)
+    ).all()
+    for story_id, other in recent:
+        if other is not None and near(fingerprint, other):
+            return story_id
+    return None
+
+
+def add_source(session: Session, story_id: int, source: SourceRecord, *, now: datetime) -> None:
+    """Another feed or site carried a story already stored."""
+    session.add(
+        StorySource(
+            story_id=story_id,
+            feed_url=source.feed_url,
+            guid=source.guid,
+            url=source.url,
+            canonical_url=source.canonical_url,
+            site=source.site,
+            seen_at=now,
+        )
+    )
+    session.flush()
+
+
+def record_story(
+    session: Session,
+    record: StoryRecord,
+    *,
+    rules: list[AlertRule],
+    channels: list[str],
+    now: datetime,
+) -> RecordedStory:
+    story = Story(
+        canonical_url=record.source.canonical_url,
+        fingerprint=record.fingerprint,
+        title=record.title,
+        published_at=record.published_at,
+        first_seen_at=now,
+        relevant=record.relevant,
+        text=record.text,
+        note=record.note,
+    )
+    session.add(story)
+    session.flush()
+    assert story.id is not None
+    add_source(session, story.id, record.source, now=now)
+
+    at = record.published_at or now
+    transition_ids: list[int] = []
+    alert_ids: list[int] = []
+    for report in record.tracks:
+        if not report.parties:
+            continue
+        track = _upsert_track(session, report, now=now)
+        _add_timeline(session, track, story.id, report, at=at, url=record.source.url)
+        transition, is_new = _apply_status(
+            session, track, story.id, report, at=at, url=record.source.url, now=now
+        )
+        if transition is None:
+            continue
+        if is_new and transition.id is not None:
+            transition_ids.append(transition.id)
+        alert_ids += outbox.enqueue_transition_alerts(
+            session, track, transition, rules=rules, channels=channels, now=now
+        )
+    return RecordedStory(story.id, tuple(transition_ids), tuple(alert_ids))
+
+
+def _upsert_track(session: Session, report: TrackReport, *, now: datetime) -> Track:
+    track = session.exec(select(Track).where(Track.key == report.key)).first()
+    if track is None:
+        track = Track(
+            key=report.key,
+            parties=sorted(set(report.parties)),
+            mediators=sorted(set(report.mediators)),
+            venue=report.venue,
+            round=report.round,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(track)
+        session.flush()
+        return track
+    merged = sorted(set(track.mediators) | set(report.mediators))
+    if merged != track.mediators:
+        track.mediators = merged
+    track.updated_at = now
+    session.add(track)
+    return track
+
+
+def _add_timeline(
+    session: Session, track: Track, story_id: int, report: TrackReport, *, at: datetime, url: str
+) -> None:
+    assert track.id is not None
+    for event in report.events:
+        session.add(
+            TrackEvent(
+                track_id=track.id,
+                story_id=story_id,
+                kind=event.kind,
+                current=event.current,
+                sentence=event.sentence,
+                confidence=event.confidence,
+                occurred_at=at,
+                source_url=url,
+            )
+        )
+    for condition in report.conditions:
+        session.add(
+            TrackCondition(
+                track_id=track.id,
+                story_id=story_id,
+                party=condition.party,
+                kind=condition.kind,
+                text=condition.text,
+                sentence=condition.sentence,
+                round=report.round,
+                at=at,
+            )
+        )
+    session.flush()
+
+
+def _apply_status(
+    session: Session,
+    track: Track,
+    story_id: int,
+    report: TrackReport,
+    *,
+    at: datetime,
+    url: str,
+    now: datetime,
+) -> tuple[Transition | None, bool]:
+    """Move the track's status if this report is newer and says something new."""
+    assert track.id is not None
+    change = changes.diff(track.status, track.status_at, report.status, at)
+    if change.kind == "transition":
+        evidence = report.evidence()
+        transition = Transition(
+            track_id=track.id,
+            story_id=story_id,
+            from_status=change.from_status,
+            to_status=change.to_status or "",
+            at=at,
+            source_url=url,
+            sentence=evidence.sentence if evidence else "",
+            confidence=report.confidence,
+            recorded_at=now,
+        )
+        session.add(transition)
+        track.status, track.status_at = change.to_status, at
+        if report.venue:
+            track.venue = report.venue
+        if report.round:
+            track.round = report.round
+        session.add(track)
+        session.flush()
+        return transition, True
+    if change.kind == "corroboration":
+        latest = session.exec(
+            select(Transition)
+            .where(Transition.track_id == track.id)
+            .order_by(col(Transition.at).desc(), col(Transition.id).desc())
+        ).first()
+        if latest is None or latest.to_status != report.status:
+            return None, False
+        if at > (track.status_at or at):
+            track.status_at = at
+            session.add(track)
+        latest.sources = _independent_sources(session, track.id, latest)
+        session.add(latest)
+        session.flush()
+        return latest, False
+    return None, False
+
+
+def _independent_sources(session: Session, track_id: int, transition: Transition) -> int:
+    """How many distinct stories reported the transition's status since it happened."""
+    count = session.exec(
+        select(func.count(func.distinct(TrackEvent.story_id))).where(
+            TrackEvent.track_id == track_id,
+            TrackEvent.kind == transition.to_status,
+            TrackEvent.current == True,  # noqa: E712  (SQL comparison)
+            TrackEvent.occurred_at >= transition.at,
+        )
+    ).one()
+    return max(int(count), 1)

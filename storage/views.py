@@ -1,0 +1,120 @@
+"""Read-only views for the CLI, the web page and the Prefect artifacts."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from storage.models import Alert, Story, StorySource, Track, TrackCondition, TrackEvent, Transition
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def tracks_view(session: Session) -> list[dict]:
+    """Every track with its transitions and timeline, most recently changed first."""
+    tracks = session.exec(select(Track)).all()
+    out = []
+    for track in tracks:
+        transitions = session.exec(
+            select(Transition)
+            .where(Transition.track_id == track.id)
+            .order_by(col(Transition.at), col(Transition.id))
+        ).all()
+        events = session.exec(
+            select(TrackEvent)
+            .where(TrackEvent.track_id == track.id)
+            .order_by(col(TrackEvent.occurred_at), col(TrackEvent.id))
+        ).all()
+        conditions = session.exec(
+            select(TrackCondition)
+            .where(TrackCondition.track_id == track.id)
+            .order_by(col(TrackCondition.at), col(TrackCondition.id))
+        ).all()
+        sources = {e.source_url for e in events}
+        out.append(
+            {
+                "id": track.id,
+                "parties": track.parties,
+                "mediators": track.mediators,
+                "venue": track.venue,
+                "round": track.round,
+                "status": track.status,
+                "status_at": _iso(track.status_at),
+                "updated_at": _iso(track.updated_at),
+                "source_count": len(sources),
+                "transitions": [
+                    {
+                        "id": t.id,
+                        "from": t.from_status,
+                        "to": t.to_status,
+                        "at": _iso(t.at),
+                        "source": t.source_url,
+                        "sentence": t.sentence,
+                        "confidence": t.confidence,
+                        "sources": t.sources,
+                        "correction": t.correction,
+                    }
+                    for t in transitions
+                ],
+                "events": [
+                    {
+                        "kind": e.kind,
+                        "current": e.current,
+                        "at": _iso(e.occurred_at),
+                        "source": e.source_url,
+                        "sentence": e.sentence,
+                        "confidence": e.confidence,
+                    }
+                    for e in events
+                ],
+                "conditions": [
+                    {
+                        "party": c.party,
+                        "kind": c.kind,
+                        "text": c.text,
+                        "sentence": c.sentence,
+                        "round": c.round,
+                        "at": _iso(c.at),
+                    }
+                    for c in conditions
+                ],
+            }
+        )
+    out.sort(key=lambda t: t["transitions"][-1]["at"] if t["transitions"] else "", reverse=True)
+    return out
+
+
+def alerts_view(session: Session) -> list[dict]:
+    alerts = session.exec(select(Alert).order_by(col(Alert.id))).all()
+    out = []
+    for alert in alerts:
+        payload = alert.payload or {}
+        transition = payload.get("transition") or {}
+        track = payload.get("track") or {}
+        out.append(
+            {
+                "id": alert.id,
+                "kind": alert.kind,
+                "track": " – ".join(track.get("parties", [])) or alert.feed_url,
+                "track_id": alert.track_id,
+                "from": transition.get("from"),
+                "to": transition.get("to"),
+                "channel": alert.channel,
+                "state": alert.state,
+                "attempts": alert.attempts,
+                "last_error": alert.last_error,
+                "idempotency_key": alert.idempotency_key,
+                "created_at": _iso(alert.created_at),
+                "delivered_at": _iso(alert.delivered_at),
+            }
+        )
+    return out
+
+
+def story_count(session: Session) -> int:
+    return len(session.exec(select(Story.id)).all())
+
+
+def source_count(session: Session) -> int:
+    return len(session.exec(select(StorySource.id)).all())
