@@ -8,8 +8,9 @@ fetcher.
 
 A feed that feedparser flags as ``bozo`` but still yields entries is used, with the message
 kept in `FeedPoll.parse_warning`: real feeds are often slightly broken and dropping them
-would lose news. Only a body with no entries that is broken or not a feed at all is a
-`FeedError`.
+would lose news. Only a body with no entries that is not a feed at all, or so broken that
+not even the channel's title or link was read, is a `FeedError`; a sloppy feed that is
+merely empty right now is a successful poll with a warning, not a broken feed.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def poll_feed(
     base = headers["content-location"]
     entries = [entry_from_parsed(raw, base) for raw in parsed.entries]
     warning = _bozo_message(parsed) if parsed.get("bozo") else None
-    if not entries and (parsed.get("bozo") or not parsed.get("version")):
+    feed_level = parsed.get("feed") or {}
+    recognised = parsed.get("version") and (feed_level.get("title") or feed_level.get("link"))
+    if not entries and (not parsed.get("version") or (parsed.get("bozo") and not recognised)):
         raise FeedError(
             result.url,
             f"not a readable feed: {warning or 'no RSS/Atom structure found'}; "

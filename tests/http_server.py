@@ -45,6 +45,7 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    chunked: bool = False
 
 
 @dataclass
@@ -56,7 +57,19 @@ class Route:
     etag: str | None = None
     last_modified: str | None = None
     gzip: bool = False
+    chunked: bool = False
     handler: Callable[[RecordedRequest], Reply] | None = None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients hanging up mid-answer is what timeout and size-cap tests provoke."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LocalHTTPServer:
@@ -66,9 +79,10 @@ class LocalHTTPServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -89,12 +103,16 @@ class LocalHTTPServer:
         etag: str | None = None,
         last_modified: str | None = None,
         gzip: bool = False,
+        chunked: bool = False,
         handler: Callable[[RecordedRequest], Reply] | None = None,
     ) -> str:
-        """Serve ``path`` (exact match, query string included if given); return its URL."""
+        """Serve ``path`` (exact match, query string included if given); return its URL.
+
+        ``chunked`` sends the body without Content-Length, as servers that stream do.
+        """
         payload = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = Route(
-            payload, status, dict(headers or {}), delay, etag, last_modified, gzip, handler
+            payload, status, dict(headers or {}), delay, etag, last_modified, gzip, chunked, handler
         )
         return self.url(path)
 
@@ -134,6 +152,7 @@ class LocalHTTPServer:
 def _make_handler(owner: LocalHTTPServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else each keep-alive answer waits ~40 ms for an ACK
 
         def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
             request = RecordedRequest(
@@ -148,7 +167,7 @@ def _make_handler(owner: LocalHTTPServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(route.delay)
             if route.handler is not None:
                 reply = route.handler(request)
-                self._send(reply.status, reply.body, reply.headers)
+                self._send(reply.status, reply.body, reply.headers, chunked=reply.chunked)
                 return
             validators = {}
             if route.etag:
@@ -162,18 +181,29 @@ def _make_handler(owner: LocalHTTPServer) -> type[BaseHTTPRequestHandler]:
             if route.gzip:
                 body = gzip_module.compress(body)
                 headers["Content-Encoding"] = "gzip"
-            self._send(route.status, body, headers)
+            self._send(route.status, body, headers, chunked=route.chunked)
 
-        def _send(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+        def _send(
+            self, status: int, body: bytes, headers: Mapping[str, str], *, chunked: bool = False
+        ) -> None:
             try:
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                if not any(name.lower() == "content-length" for name in headers):
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                elif not any(name.lower() == "content-length" for name in headers):
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if status != 304:
+                if status == 304:
+                    return
+                if not chunked:
                     self.wfile.write(body)
+                    return
+                for start in range(0, len(body), 16_384):
+                    piece = body[start : start + 16_384]
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeouts, size caps): that is the point of the test
 
