@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -115,13 +116,13 @@ def test_retry_after_is_parsed_from_seconds_and_from_http_dates(
     assert parse_retry_after("soon") is None
 
 
-def test_file_urls_are_read_from_disk_without_status(tmp_path: pytest.TempPathFactory) -> None:
-    path = tmp_path / "feed.xml"  # type: ignore[operator]
+def test_file_urls_are_read_from_disk_without_status(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
     path.write_text(FEED)
     result = fetch(path.as_uri(), FetchPolicy())
     assert isinstance(result, Fetched) and result.status is None and result.content
     with pytest.raises(FileUnreadable, match="cannot read"):
-        fetch((tmp_path / "missing.xml").as_uri(), FetchPolicy())  # type: ignore[operator]
+        fetch((tmp_path / "missing.xml").as_uri(), FetchPolicy())
 
 
 def test_check_address_refuses_private_targets_on_every_hop(
