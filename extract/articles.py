@@ -56,7 +56,10 @@ def get_article(
     if not entry.link:
         return _fallback(entry, "the entry has no link")
     guard = not policy.allow_private_addresses and feed_is_remote(feed_url)
-    scheme = urlsplit(entry.link).scheme.lower()
+    try:
+        scheme = urlsplit(entry.link).scheme.lower()
+    except ValueError as exc:
+        return _fallback(entry, f"page fetch failed: invalid link: {exc}")
     if guard and scheme not in ("http", "https"):
         return _fallback(
             entry, f"page fetch refused: a remote feed may only link to http(s), not {scheme}:"
@@ -136,10 +139,13 @@ def feed_is_remote(feed_url: str, *, resolve: Resolver | None = None) -> bool:
     that does not resolve counts as remote: the safe side, since its links get checked.
     ``resolve`` (host -> IP strings) lets tests decide without DNS.
     """
-    parts = urlsplit(feed_url)
+    try:
+        parts = urlsplit(feed_url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return True
     if parts.scheme.lower() not in ("http", "https"):
         return parts.scheme.lower() != "file"
-    host = (parts.hostname or "").lower()
     if not host:
         return True
     if host == "localhost" or host.endswith(".localhost"):

@@ -63,13 +63,13 @@ DEFAULT_MAX_DISTANCE = 10
 
 def canonical_url(url: str) -> str:
     """A URL stripped of what differs between two links to the same page."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
     try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
         port = parts.port
-    except ValueError:  # a non-numeric port: keep the URL as it is rather than guess
+    except ValueError:  # bad IPv6 brackets, a non-numeric port: keep it rather than guess
         return url.strip()
+    scheme = parts.scheme.lower()
     netloc = host if ":" not in host else f"[{host}]"
     if parts.username or parts.password:
         credentials = parts.username or ""

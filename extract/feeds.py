@@ -108,7 +108,7 @@ def feed_headers(final_url: str, response_headers: dict[str, str]) -> dict[str, 
     """
     headers = {name.lower(): value for name, value in response_headers.items()}
     location = headers.get("content-location")
-    headers["content-location"] = urljoin(final_url, location) if location else final_url
+    headers["content-location"] = (location and _absolute(location, final_url)) or final_url
     return headers
 
 
@@ -119,9 +119,7 @@ def parse_feed_bytes(content: bytes, headers: dict[str, str]) -> Any:
 
 def entry_from_parsed(raw: Any, base_url: str) -> FeedEntry:
     """One feedparser entry in our shape; the GUID falls back so it is always stable."""
-    link = (raw.get("link") or "").strip() or None
-    if link:
-        link = urljoin(base_url, link)
+    link = _absolute((raw.get("link") or "").strip(), base_url)
     title = text_value(raw.get("title"), raw.get("title_detail"))
     summary = text_value(raw.get("summary"), raw.get("summary_detail"))
     guid = (raw.get("id") or "").strip() or link
@@ -135,6 +133,16 @@ def entry_from_parsed(raw: Any, base_url: str) -> FeedEntry:
         summary=summary,
         published=_iso_utc(raw.get("published_parsed") or raw.get("updated_parsed")),
     )
+
+
+def _absolute(link: str, base_url: str) -> str | None:
+    """Resolve against the feed; a malformed link (bad IPv6 brackets) stays as published."""
+    if not link:
+        return None
+    try:
+        return urljoin(base_url, link)
+    except ValueError:
+        return link
 
 
 def text_value(value: str | None, detail: Any = None) -> str | None:

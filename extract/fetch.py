@@ -143,7 +143,10 @@ def fetch(
     check_address: bool = False,
 ) -> Fetched | NotModified:
     """GET ``url`` conditionally, within the policy's limits; raise a `FetchError` otherwise."""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:
+        raise FetchError(url, f"invalid URL: {exc}") from exc
     if scheme == "file":
         return _fetch_file(url, policy)
     if scheme not in ("http", "https"):
@@ -182,8 +185,9 @@ def fetch(
         raise ConnectionFailed(
             url, f"could not reach the server: {type(exc).__name__}: {exc}"
         ) from exc
-    except httpx.InvalidURL as exc:
-        raise FetchError(url, f"invalid URL: {exc}") from exc
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        # urlsplit (bad IPv6 brackets) and the IDNA codec raise these for malformed hosts
+        raise FetchError(url, f"invalid URL: {type(exc).__name__}: {exc}") from exc
     finally:
         if own_client:
             active.close()
@@ -339,7 +343,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 def check_public_address(url: str) -> None:
     """Refuse a URL whose host is, or resolves to, an address inside our own network."""
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError as exc:
+        raise FetchError(url, f"invalid URL: {exc}") from exc
     if not host:
         raise FetchError(url, "the URL has no host")
     literal = _literal_ip(host)

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extract.feeds import FeedError, FeedPoll, poll_feed
+from extract.feeds import FeedError, FeedPoll, entry_from_parsed, poll_feed
 from extract.fetch import (
     BadContent,
     Fetched,
@@ -210,3 +210,24 @@ def test_not_modified_without_validators_keeps_the_ones_sent(
     url = server.route("/bare304", handler=lambda _request: Reply(304))
     result = fetch(url, policy, etag='"old"', last_modified=LAST_MODIFIED)
     assert result == NotModified(url, '"old"', LAST_MODIFIED)
+
+
+def test_a_feed_body_that_names_a_local_file_is_not_read_from_disk(
+    server: LocalHTTPServer, policy: FetchPolicy, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_text(FEED)  # a real feed: if feedparser opened the path, it would parse
+    url = server.route("/evil", str(secret), headers={"Content-Type": "application/xml"})
+    with pytest.raises(FeedError, match="not a readable feed"):
+        poll_feed(url, policy)
+
+
+def test_malformed_links_in_a_feed_do_not_break_the_poll(
+    server: LocalHTTPServer, policy: FetchPolicy
+) -> None:
+    url = server.route("/odd.xml", rss(("Odd", "http://[bad/x", "s")), headers=RSS_HEADERS)
+    (entry,) = poll_feed(url, policy).entries
+    assert entry.title == "Odd" and entry.link is None  # feedparser drops it; so do we
+    assert entry_from_parsed({"link": "http://[bad/x"}, url).link == "http://[bad/x"
+    with pytest.raises(FetchError, match="invalid URL"):
+        fetch("http://[bad/x", policy)
