@@ -1,0 +1,231 @@
+"""Who is named in an article: states, armed groups and organisations, under one
+canonical name each, with the role each mention plays (party, mediator, venue).
+
+Countries come from pycountry so that any state can be recognised, not only the ones a
+hand-written list happens to cover; `data/actors.json` adds what ISO does not know:
+capitals, demonyms, seats of government, non-state groups and mediating organisations.
+A capital is ambiguous: "talks in Doha" names a venue, "Doha said" names Qatar. That is
+decided from the dependency parse, not from the string.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+DATA = Path(__file__).parent / "data"
+
+# Lemmas and words that put an actor in the go-between's chair.
+MEDIATION_LEMMAS = frozenset(
+    {
+        "mediate",
+        "mediation",
+        "mediator",
+        "broker",
+        "host",
+        "facilitate",
+        "facilitator",
+        "facilitation",
+        "co-organise",
+        "co-organize",
+        "co-host",
+        "auspex",
+        "auspices",
+        "intermediary",
+        "go-between",
+        "sponsor",
+        "convene",
+        "moderate",
+        "offices",
+    }
+)
+# Prepositions after which a place name is where something happens, not who acts.
+LOCATIVE_PREPS = frozenset({"in", "at", "to", "into", "near", "outside", "inside", "toward"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    canonical: str
+    kind: str  # "state" | "group" | "org"
+    form: str  # "name" | "metonym"
+
+
+@dataclass
+class Mention:
+    start: int  # token index
+    end: int
+    canonical: str
+    kind: str
+    form: str
+    role: str  # "actor" | "mediator" | "place"
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+def _iso_canonical(country: object, overrides: dict[str, str]) -> str:
+    """ISO short name as the contract wants it: 'Iran', not 'Iran, Islamic Republic of'."""
+    code = country.alpha_2  # type: ignore[attr-defined]
+    if code in overrides:
+        return overrides[code]
+    name: str = country.name  # type: ignore[attr-defined]
+    common = getattr(country, "common_name", None)
+    if "," in name:
+        return common or name.split(",")[0].strip()
+    return name
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Actor]:
+    """Surface string -> actor; built once per process because pycountry is slow to walk."""
+    import pycountry
+
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    overrides: dict[str, str] = data["canonical_overrides"]
+    table: dict[str, Actor] = {}
+    for country in pycountry.countries:
+        canonical = _iso_canonical(country, overrides)
+        names = {canonical, country.name}
+        for attr in ("common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(value)
+        if "," in country.name:
+            names.add(country.name.split(",")[0].strip())
+        for name in names:
+            table[name] = Actor(canonical, "state", "name")
+    for section, kind in (("states", "state"), ("groups", "group"), ("organisations", "org")):
+        for canonical, entry in data[section].items():
+            table[canonical] = Actor(canonical, kind, "name")
+            for alias in entry.get("aliases", []):
+                table[alias] = Actor(canonical, kind, "name")
+            for metonym in entry.get("metonyms", []):
+                table[metonym] = Actor(canonical, kind, "metonym")
+    # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
+    table.pop("Korea", None)
+    return table
+
+
+def _is_place(span: Span) -> bool:
+    """A capital used as a location ("talks in Doha"), or a dateline, is not an actor."""
+    head = span.root
+    if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if head.dep_ == "compound" and head.head.lemma_ in {
+        "talk",
+        "meeting",
+        "summit",
+        "round",
+        "process",
+        "agreement",
+        "accord",
+        "declaration",
+        "format",
+    }:
+        return True
+    return span.start < len(span.doc) and span.text.isupper() and len(span.text) > 3
+
+
+def _mediation_cue(span: Span) -> bool:
+    """Does the syntax put this mention in a go-between role?
+
+    Covers "mediated by X", "X mediated", "X's mediation", "Qatari mediation",
+    "X-brokered", "mediators from X", "under X auspices", "hosted by X".
+    """
+    doc = span.doc
+    root = span.root
+    after = doc[span.end : span.end + 3]
+    if len(after) >= 2 and after[0].text in {"-", "–"} and after[1].lemma_ in MEDIATION_LEMMAS:
+        return True
+    if len(after) >= 1 and after[0].lemma_.lower() in MEDIATION_LEMMAS and after[0].pos_ == "NOUN":
+        return True
+    token: Token = root
+    for _ in range(3):
+        head = token.head
+        if head is token:
+            break
+        lemma = head.lemma_.lower()
+        if lemma in MEDIATION_LEMMAS:
+            # "talks with X hosted ..." is fine; but X as object of "host" is a venue host too.
+            return True
+        if token.dep_ in {"conj", "pobj", "agent", "poss", "amod", "compound", "nsubj", "appos"}:
+            if head.dep_ in {"prep", "agent"} and head.head.lemma_.lower() in MEDIATION_LEMMAS:
+                return True
+            if token.dep_ in {"nsubj", "appos"}:
+                # "X, which mediated the talks" / "X, the mediator"
+                for child in root.children:
+                    if child.dep_ in {"relcl", "appos"} and (
+                        child.lemma_.lower() in MEDIATION_LEMMAS
+                    ):
+                        return True
+                break
+            token = head
+            continue
+        break
+    for child in root.children:
+        if child.dep_ in {"relcl", "appos", "acl"} and child.lemma_.lower() in MEDIATION_LEMMAS:
+            return True
+    return False
+
+
+class ActorFinder:
+    """Marks every actor mention in a Doc (`doc._.mentions`)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.table = gazetteer()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        strings = sorted(self.table)
+        self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(strings)))
+        the_forms = [f"the {s}" for s in strings if s[0].isupper()]
+        self.matcher.add("ACTOR_THE", list(nlp.tokenizer.pipe(the_forms)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+        mentions: list[Mention] = []
+        taken: set[int] = set()
+        for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+            if any(i in taken for i in range(span.start, span.end)):
+                continue
+            key = span.text[4:] if span.text.startswith("the ") else span.text
+            actor = self.table.get(key) or self.table.get(span.text)
+            if actor is None:
+                continue
+            taken.update(range(span.start, span.end))
+            role = "actor"
+            if actor.form == "metonym" and _is_place(span) or _is_place_name(span, actor):
+                role = "place"
+            elif _mediation_cue(span):
+                role = "mediator"
+            mentions.append(
+                Mention(span.start, span.end, actor.canonical, actor.kind, actor.form, role)
+            )
+        mentions.sort(key=lambda m: m.start)
+        doc._.mentions = mentions
+        return doc
+
+
+def _is_place_name(span: Span, actor: Actor) -> bool:
+    """A country name after "in"/"at" is a location unless it is an organisation."""
+    if actor.kind != "state":
+        return False
+    head = span.root
+    return (
+        head.dep_ == "pobj"
+        and head.head.lower_ in {"in", "at", "near", "inside", "into"}
+        and head.head.head.lemma_ not in {"interest", "role", "confidence", "trust"}
+    )
+
+
+if not Doc.has_extension("mentions"):
+    Doc.set_extension("mentions", default=[])
+
+
+@Language.factory("parley_actors")
+def make_actor_finder(nlp: Language, name: str) -> ActorFinder:
+    return ActorFinder(nlp)

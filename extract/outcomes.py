@@ -1,0 +1,337 @@
+"""What happened to a negotiation: status events with their evidence sentence.
+
+An event needs two things: an anchor word ("collapsed", "signed", "impasse") and a target
+it is about (talks, a truce or a deal), found through the dependency parse rather than by
+matching whole phrases, so that "the truce collapsed" and "talks collapsed" come apart.
+Each candidate is then filtered by three linguistic tests that matter more than the
+lexicon: negation ("did not collapse", "no violations", a denial), irrealis (modals,
+conditionals, warnings, questions) and time (past perfect, "earlier this month", reduced
+relative clauses, "since the ceasefire") which turns an event into background.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+DATA = Path(__file__).parent / "data"
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+@dataclass
+class Cue:
+    kind: str
+    current: bool
+    confidence: float
+    sentence: Span
+    anchor: int  # token index
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    """The lemma classes in data/cues.json, turned into sets once per process."""
+    raw = json.loads((DATA / "cues.json").read_text(encoding="utf-8"))
+    target_of: dict[str, str] = {}
+    for cls in ("talk", "deal", "truce"):  # later classes win: "ceasefire agreement" -> truce
+        for word in raw["targets"][cls]:
+            target_of[word] = cls
+    rules: dict[str, dict[str, str]] = {}
+    for rule in raw["rules"]:
+        for anchor in rule["anchors"]:
+            entry = rules.setdefault(anchor, {})
+            for cls in ("talk", "truce", "deal", "none"):
+                if cls in rule and cls not in entry:
+                    entry[cls] = rule[cls]
+    sets = {k: frozenset(v) for k, v in raw.items() if k != "rules" and isinstance(v, list)}
+    triggers = {k: frozenset(v) for k, v in raw["condition_triggers"].items()}
+    return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
+
+
+def _key(token: Token) -> str:
+    return token.lemma_.lower() if token.pos_ in {"VERB", "NOUN", "AUX"} else token.lower_
+
+
+def target_class(token: Token) -> str | None:
+    """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
+    table = cues()["target_of"]
+    found = {table.get(_key(token)), table.get(token.lower_)}
+    for child in token.children:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            found.add(table.get(_key(child)) or table.get(child.lower_))
+    for cls in ("truce", "deal", "talk"):
+        if cls in found:
+            return cls
+    return None
+
+
+def _related(token: Token) -> list[Token]:
+    """The words an anchor is about: its subject and object, prepositional objects, and
+    for adjectives or participles, the noun they describe."""
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "compound", "oprd", "poss"}:
+            out.append(child)
+        elif child.dep_ in {"prep", "agent"}:
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "prt":
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+    if token.dep_ in {"amod", "compound", "acl", "relcl", "nmod", "appos"}:
+        out.append(token.head)
+    if token.dep_ in {"pobj"} and token.head.dep_ == "prep":
+        governor = token.head.head
+        out.append(governor)
+        out.extend(c for c in governor.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"})
+    if token.dep_ in {"xcomp", "acomp", "ccomp", "dobj", "conj", "advcl"}:
+        out.extend(c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"})
+        if token.dep_ == "dobj":
+            out.append(token.head)
+    return out
+
+
+def _find_target(token: Token) -> tuple[str | None, float]:
+    for other in _related(token):
+        cls = target_class(other)
+        if cls:
+            return cls, 0.85
+    sent = token.sent
+    lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
+    for other in token.doc[lo:hi]:
+        if other.i != token.i:
+            cls = target_class(other)
+            if cls:
+                return cls, 0.6
+    return None, 0.0
+
+
+def _chain(token: Token, limit: int = 4) -> list[Token]:
+    out = [token]
+    while len(out) <= limit and out[-1].head is not out[-1]:
+        if out[-1].dep_ in {"ccomp"} and out[-1].head.lemma_ == "say":
+            break  # reported speech: the reporting verb does not hedge its content
+        out.append(out[-1].head)
+    return out
+
+
+def is_negated(token: Token) -> bool:
+    c = cues()
+    for node in _chain(token, 2):
+        for child in node.children:
+            if child.dep_ in {"nsubj", "nsubjpass"} and any(
+                g.dep_ == "det" and g.lower_ == "no" for g in child.children
+            ):
+                return True
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in {"no", "neither"}):
+                return True
+        if node is not token and node.pos_ in {"NOUN", "PROPN"}:
+            break
+    if token.dep_ == "pobj" and token.head.lower_ == "without":
+        return True
+    return any(t.lemma_.lower() in c["denials"] for t in _chain(token, 5)[1:])
+
+
+def is_irrealis(token: Token, kind: str) -> bool:
+    """Modal, conditional, warned-of or asked-about: not an event that happened."""
+    c = cues()
+    sent = token.sent
+    if sent.text.rstrip().endswith("?"):
+        return True
+    future_ok = kind in {"scheduled"}
+    for depth, node in enumerate(_chain(token, 4)):
+        for child in node.children:
+            if child.dep_ in {"aux", "auxpass"} and child.lower_ in c["modals"]:
+                if future_ok and child.lower_ in {"will", "would", "'ll", "shall"}:
+                    continue
+                return True
+            if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
+                return True
+        if depth and node.lemma_.lower() in c["hedges"]:
+            if future_ok and node.lemma_.lower() in {"expect", "plan", "prepare"}:
+                continue
+            return True
+        if depth and node.pos_ == "VERB" and node.dep_ == "ROOT":
+            break
+    return False
+
+
+def _date_is_past(text: str, published: tuple[int, int] | None) -> bool:
+    """A date adverbial that points before the article's own month."""
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    if {"last", "earlier", "ago", "previous", "past"} & set(words):
+        return True
+    years = [int(w) for w in words if _YEAR.fullmatch(w)]
+    if years and published and max(years) < published[0]:
+        return True
+    if published and not years:
+        for word in words:
+            month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
+            if month and month < published[1]:
+                return True
+    return False
+
+
+def is_background(token: Token, published: tuple[int, int] | None) -> bool:
+    """Recalled rather than reported: past perfect, a past time adverbial, a reduced
+    relative clause ("the truce agreed in Doha"), or an event inside "since/after X"."""
+    c = cues()
+    clause = token
+    for node in _chain(token, 3):
+        clause = node
+        if node.pos_ in {"VERB", "AUX"}:
+            break
+    for node in {token, clause}:
+        auxes = [ch for ch in node.children if ch.dep_ in {"aux", "auxpass"}]
+        if any(a.lemma_ == "have" and a.tag_ == "VBD" for a in auxes):
+            return True
+    if token.dep_ in {"acl", "relcl", "amod"} and token.tag_ in {"VBN", "VBD"}:
+        return True
+    if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
+        return True
+    if clause.dep_ == "advcl" and any(
+        ch.dep_ == "mark" and ch.lower_ in {"after", "since", "before", "when", "once"}
+        for ch in clause.children
+    ):
+        return True
+    if token.dep_ == "pobj" and token.head.lower_ in {"since", "after", "following", "before"}:
+        return True
+    if token.dep_ == "pcomp" and token.head.lower_ in {"since", "after", "before"}:
+        return True
+    for node in {token, clause}:
+        for child in node.children:
+            if child.dep_ in {"npadvmod", "advmod", "prep", "tmod", "poss", "nummod", "amod"}:
+                words = {t.lower_ for t in child.subtree}
+                if words & c["background_words"] - {"before", "first", "since"}:
+                    return True
+                if child.dep_ in {"prep", "npadvmod", "poss", "nummod"} and _date_is_past(
+                    " ".join(t.text for t in child.subtree), published
+                ):
+                    return True
+    return False
+
+
+def _deadlock_override(token: Token) -> bool:
+    """ "no agreement", "without a deal", "failed to agree", "unable to reach": deadlock."""
+    c = cues()
+    key = _key(token)
+    if key in c["deadlock_absences"] and (
+        any(ch.lower_ in {"no"} for ch in token.children)
+        or (token.dep_ == "pobj" and token.head.lower_ == "without")
+    ):
+        return True
+    if key in c["deadlock_failures"]:
+        head = token.head
+        if token.dep_ == "xcomp" and head.lemma_ in {"fail", "unable", "refuse"}:
+            return True
+        if token.dep_ == "xcomp" and head.dep_ == "acomp" and head.lemma_ == "unable":
+            return True
+        if any(ch.dep_ == "neg" for ch in token.children) and token.pos_ == "VERB":
+            return True
+    return False
+
+
+def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]:
+    c = cues()
+    rules = c["rules"]
+    events: list[Cue] = []
+    for sent in doc.sents:
+        has_target = any(target_class(t) for t in sent)
+        if not has_target:
+            continue
+        seen: set[tuple[int, str]] = set()
+        for token in sent:
+            kind: str | None = None
+            conf = 0.0
+            if _deadlock_override(token):
+                kind, conf = "deadlock", 0.8
+            else:
+                rule = rules.get(_key(token)) or rules.get(token.lower_)
+                if not rule:
+                    continue
+                cls, conf = _find_target(token)
+                kind = rule.get(cls) if cls else None
+                if kind is None and "none" in rule and token.pos_ in {"ADJ", "NOUN", "VERB"}:
+                    kind, conf = rule["none"], 0.5
+                if kind is None:
+                    continue
+                if _key(token) in c["state_verbs"] and cls == "truce":
+                    kind = "ceasefire"
+                if is_negated(token):
+                    continue
+                if kind == "ongoing" and _future(token):
+                    kind = "scheduled"
+            if is_irrealis(token, kind):
+                continue
+            if (sent.start, kind) in seen:
+                continue
+            seen.add((sent.start, kind))
+            current = not is_background(token, published)
+            if _key(token) in c["state_verbs"] and kind == "ceasefire":
+                current = False
+            events.append(Cue(kind, current, round(conf, 2), sent, token.i))
+        _recalled_nouns(sent, events, seen)
+    return events
+
+
+def _future(token: Token) -> bool:
+    for node in _chain(token, 2):
+        for child in node.children:
+            if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
+                return True
+        if node.lemma_ in {"due", "set", "expect", "schedule", "plan"}:
+            return True
+    return False
+
+
+def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -> None:
+    """A truce or a named accord mentioned in passing is background: it existed before."""
+    for token in sent:
+        cls = target_class(token)
+        if (
+            cls == "truce"
+            and token.pos_ in {"NOUN", "PROPN"}
+            and (sent.start, "ceasefire") not in seen
+        ):
+            if is_negated(token):
+                continue
+            seen.add((sent.start, "ceasefire"))
+            events.append(Cue("ceasefire", False, 0.4, sent, token.i))
+        elif cls == "deal" and token.pos_ in {"NOUN", "PROPN"}:
+            named = (
+                any(
+                    ch.dep_ in {"compound", "nummod", "poss"} and (ch.ent_type_ in {"GPE", "DATE"})
+                    for ch in token.children
+                )
+                or token.text[0].isupper()
+            )
+            if named and (sent.start, "agreement") not in seen and not is_negated(token):
+                seen.add((sent.start, "agreement"))
+                events.append(Cue("agreement", False, 0.4, sent, token.i))
+
+
+class OutcomeReader:
+    """Sets `doc._.events`; the publication month comes from `doc._.published`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = find_events(doc, doc._.published)
+        return doc
+
+
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=[])
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)
+
+
+@Language.factory("parley_outcomes")
+def make_outcome_reader(nlp: Language, name: str) -> OutcomeReader:
+    return OutcomeReader()

@@ -1,0 +1,43 @@
+"""Is an article about negotiations between states or armed groups at all?
+
+Two stages, because the trained pipeline is the expensive part (notes/performance.md):
+a cheap vocabulary test on the tokenizer's output decides which texts get parsed, and a
+final test on the parsed text asks for two actors and political, not sporting, business or
+labour, context (merger talks and a union's "tentative agreement" share the vocabulary).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from extract.outcomes import cues
+
+
+class VocabularyGate:
+    """Counts negotiation vocabulary on a tokenized-only Doc."""
+
+    def __init__(self, nlp: Language) -> None:
+        c = cues()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("NEGOTIATION", list(nlp.tokenizer.pipe(sorted(c["negotiation_vocab"]))))
+
+    def hits(self, doc: Doc) -> int:
+        return len(self.matcher(doc))
+
+    def worth_parsing(self, doc: Doc) -> bool:
+        return self.hits(doc) >= 2
+
+
+def context_balance(doc: Doc) -> tuple[int, int]:
+    """(political words, off-domain words) in the article."""
+    c = cues()
+    political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
+    offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"])
+    return political, offdomain
+
+
+def is_political(doc: Doc) -> bool:
+    political, offdomain = context_balance(doc)
+    return political >= 3 and political > offdomain

@@ -1,0 +1,263 @@
+"""From a read Doc to a negotiation track: who negotiates, who mediates, where, which
+round, and which current event is the status.
+
+Parties are the states and groups the article keeps coming back to in sentences about
+talks, a truce or a deal, after removing those whose syntax makes them go-betweens. The
+status is the current event with the most weight, where weight grows with how early the
+evidence comes (headline and lead carry the news; later paragraphs carry context) and with
+how decisive the outcome is (a collapse outranks a meeting that merely happened).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from extract.actors import Mention, gazetteer
+from extract.conditions import Clause
+from extract.models import Condition, Event, Track
+from extract.outcomes import Cue, target_class
+
+# How decisive an outcome is, when two current events compete for the status.
+SIGNIFICANCE = {
+    "collapsed": 1.3,
+    "ceasefire_broken": 1.3,
+    "agreement": 1.25,
+    "ceasefire": 1.2,
+    "deadlock": 1.2,
+    "progress": 1.0,
+    "ongoing": 0.8,
+    "scheduled": 0.75,
+}
+_ROUND = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
+    r"(?:\s+and\s+final)?\s+round\b",
+    re.IGNORECASE,
+)
+_VENUE_HEADS = frozenset(
+    {
+        "talk",
+        "meeting",
+        "summit",
+        "round",
+        "negotiation",
+        "session",
+        "dialogue",
+        "conference",
+        "hold",
+        "meet",
+        "open",
+        "convene",
+        "gather",
+        "resume",
+        "continue",
+        "end",
+        "conclude",
+        "place",
+        "host",
+        "sign",
+        "arrive",
+        "travel",
+        "fly",
+        "begin",
+    }
+)
+
+
+@dataclass
+class Reading:
+    """Everything `tracks` needs about one article, with the title's length so that
+    character offsets can be given relative to the article text."""
+
+    doc: Doc
+    prefix: int  # characters of title prepended to the text
+
+
+def _weight(sent: Span, reading: Reading, order: int) -> float:
+    if sent.start_char < reading.prefix:
+        return 3.0
+    return 2.0 if order <= 1 else 1.5 if order <= 3 else 1.0 if order <= 8 else 0.7
+
+
+def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
+    doc = reading.doc
+    mentions: list[Mention] = doc._.mentions
+    score: Counter[str] = Counter()
+    mediated: Counter[str] = Counter()
+    between: set[str] = set()
+    kinds: dict[str, str] = {}
+    for m in mentions:
+        if m.role == "place":
+            continue
+        kinds[m.canonical] = m.kind
+        span = m.span(doc)
+        sent = span.sent
+        if m.role == "mediator":
+            mediated[m.canonical] += 1
+            continue
+        weight = 1.0
+        if any(target_class(t) for t in sent):
+            weight += 1.0
+        if sent.start_char < reading.prefix:
+            weight += 2.0
+        root = span.root
+        chain = [root, root.head, root.head.head]
+        if any(t.lower_ == "between" for t in chain) or (
+            root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children)
+        ):
+            weight += 2.0
+            between.add(m.canonical)
+        if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
+            weight += 0.5
+        score[m.canonical] += weight
+    text = doc.text
+    if (
+        "Afghanistan" in score
+        and "Taliban" in score
+        and (
+            "Islamic Emirate" in text
+            or re.search(
+                r"Taliban(-led)? (government|administration|authorities|rulers|regime)", text
+            )
+        )
+    ):
+        score["Afghanistan"] += score.pop("Taliban")
+    candidates = [
+        (name, s)
+        for name, s in score.most_common()
+        if kinds.get(name) in {"state", "group"}
+        and not (mediated[name] and name not in between and mediated[name] * 4 >= s * 0.5)
+    ]
+    parties = [name for name, _ in candidates[:2]]
+    if (
+        len(candidates) >= 3
+        and candidates[2][1] >= 0.8 * candidates[1][1]
+        and candidates[2][0] in between
+    ):
+        parties.append(candidates[2][0])
+    mediators = sorted(n for n in mediated if n not in parties)
+    return sorted(parties), mediators
+
+
+def choose_venue(reading: Reading, events: list[Cue]) -> str | None:
+    doc = reading.doc
+    table = gazetteer()
+    background_only = {e.sentence.start for e in events if not e.current} - {
+        e.sentence.start for e in events if e.current
+    }
+    score: Counter[str] = Counter()
+    places: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
+    for span in places:
+        name = span.text[4:] if span.text.startswith("the ") else span.text
+        actor = table.get(name)
+        root = span.root
+        weight = 0.0
+        head = root.head
+        if root.dep_ == "pobj" and head.lower_ in {"in", "at"}:
+            target = head.head
+            for _ in range(3):
+                if target.lemma_.lower() in _VENUE_HEADS or target_class(target) == "talk":
+                    weight = 3.0
+                    break
+                if target.head is target:
+                    break
+                target = target.head
+        elif root.dep_ == "compound" and target_class(head) == "talk":
+            weight = 3.0
+        if span.start == 0 or (span.start <= 12 and span.text.isupper()):
+            weight = max(weight, 2.0)
+        if not weight:
+            continue
+        if actor and actor.form == "name":
+            weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
+        if span.sent.start in background_only:
+            weight *= 0.3
+        if span.sent.start_char < reading.prefix:
+            weight *= 1.5
+        pretty = name.title() if name.isupper() else name
+        score[pretty] += weight
+    if not score:
+        return None
+    best, value = score.most_common(1)[0]
+    return best if value >= 1.5 else None
+
+
+def choose_round(reading: Reading) -> str | None:
+    match = _ROUND.search(reading.doc.text)
+    return match.group(1).lower() if match else None
+
+
+def choose_status(reading: Reading, events: list[Cue]) -> tuple[str | None, float]:
+    weights: dict[str, float] = defaultdict(float)
+    sentences = list(reading.doc.sents)
+    order = {
+        s.start: i for i, s in enumerate(s for s in sentences if s.start_char >= reading.prefix)
+    }
+    for e in events:
+        if not e.current:
+            continue
+        w = e.confidence * _weight(e.sentence, reading, order.get(e.sentence.start, 99))
+        weights[e.kind] = max(weights[e.kind], w * SIGNIFICANCE[e.kind]) + 0.1 * w
+    if not weights:
+        return None, 0.0
+    kind = max(weights, key=weights.__getitem__)
+    total = sum(weights.values())
+    return kind, round(min(1.0, weights[kind] / total), 2)
+
+
+def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
+    doc = reading.doc
+    parties, mediators = choose_parties(reading)
+    if len(parties) < 2:
+        return None
+    events: list[Cue] = doc._.events
+    status, confidence = choose_status(reading, events)
+    return Track(
+        parties=parties,
+        mediators=mediators,
+        venue=choose_venue(reading, events),
+        round=choose_round(reading),
+        status=status,
+        confidence=confidence,
+        events=[_event(e, reading) for e in events],
+        conditions=_conditions(clauses, reading),
+    )
+
+
+def _offsets(sent: Span, reading: Reading) -> tuple[int | None, int | None]:
+    if sent.start_char < reading.prefix:
+        return None, None
+    return sent.start_char - reading.prefix, sent.end_char - reading.prefix
+
+
+def _event(e: Cue, reading: Reading) -> Event:
+    start, end = _offsets(e.sentence, reading)
+    return Event(
+        kind=e.kind,  # type: ignore[arg-type]
+        current=e.current,
+        sentence=e.sentence.text.strip(),
+        confidence=e.confidence,
+        start=start,
+        end=end,
+    )
+
+
+def _conditions(clauses: list[Clause], reading: Reading) -> list[Condition]:
+    out: list[Condition] = []
+    seen: set[tuple[str, str]] = set()
+    for c in clauses:
+        if (c.party, c.text) in seen:
+            continue
+        seen.add((c.party, c.text))
+        out.append(
+            Condition(
+                party=c.party,
+                kind=c.kind,  # type: ignore[arg-type]
+                text=c.text,
+                sentence=c.sentence.text.strip(),
+            )
+        )
+    return out
