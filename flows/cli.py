@@ -65,9 +65,7 @@ def extract(
         except InputError as exc:
             failed = True
             results[index] = ArticleResult(source=item, error=str(exc))
-    for (index, _), result in zip(
-        loaded, read_articles(nlp, [a for _, a in loaded]), strict=True
-    ):
+    for (index, _), result in zip(loaded, read_articles(nlp, [a for _, a in loaded]), strict=True):
         results[index] = result
     for index in range(len(inputs)):
         result = results[index]
@@ -102,6 +100,161 @@ def _print_result(result: object) -> None:
             console.print(f"    {event.kind}{mark}: {event.sentence}")
         for cond in track.conditions:
             console.print(f"    {cond.party} {cond.kind}: {cond.text}")
+
+
+def _prefect_environment() -> None:
+    """Prefect reads its settings from the environment at import; set ours first."""
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
+
+
+@app.command()
+def run(
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over every feed, then exit.")
+    ] = False,
+    every: Annotated[
+        float, typer.Option(help="Without --once: seconds between passes over the due feeds.")
+    ] = 60.0,
+    config: ConfigOption = None,
+) -> None:
+    """Poll feeds → fetch and clean → extract → store → alert, as the Prefect flow `monitor`."""
+    import time
+
+    settings = _settings(config)
+    _prefect_environment()
+    from flows.prefect_flows import monitor_flow
+
+    config_arg = str(config) if config else None
+    while True:
+        try:
+            summary = monitor_flow(config=config_arg, only_due=not once)
+        except Exception as exc:  # the flow already logged it in Prefect; say it plainly here
+            typer.echo(f"parley: the monitor pass failed: {type(exc).__name__}: {exc}", err=True)
+            if once:
+                raise typer.Exit(1) from exc
+            summary = None
+        if summary is not None:
+            typer.echo(
+                "pass: {feeds} feed(s), {feed_failures} failed; {new_entries} new entr(ies), "
+                "{stored} stored, {duplicates} duplicate(s); {transitions} transition(s); "
+                "{alerts_delivered} alert(s) delivered, {alerts_failed} failed".format(**summary)
+            )
+        if once:
+            _print_tracks(settings)
+            return
+        time.sleep(every)
+
+
+@app.command()
+def tracks(as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """The negotiation tracks, their status and how they got there."""
+    from storage.views import tracks_view
+
+    views = _with_session(_settings(config), tracks_view)
+    if as_json:
+        typer.echo(json.dumps(views, ensure_ascii=False, indent=2))
+        return
+    _print_track_views(views)
+
+
+def _print_tracks(settings: Settings) -> None:
+    from storage.views import tracks_view
+
+    _print_track_views(_with_session(settings, tracks_view))
+
+
+def _print_track_views(views: list[dict]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not views:
+        console.print("no tracks yet")
+    for view in views:
+        console.print(
+            f"[bold]{' – '.join(view['parties'])}[/bold]: status [bold]{view['status']}[/bold]"
+            f" (mediators: {', '.join(view['mediators']) or '-'}; venue: {view['venue'] or '-'};"
+            f" {view['source_count']} source(s))"
+        )
+        for t in view["transitions"]:
+            console.print(
+                f"  {t['at'][:10]}  {t['from'] or 'none'} → {t['to']}  {t['source']}", markup=False
+            )
+            console.print(f"      {t['sentence']}", markup=False)
+        background = [e for e in view["events"] if not e["current"]]
+        for e in background:
+            console.print(f"  background: {e['kind']}: {e['sentence']}", markup=False)
+
+
+alerts_app = typer.Typer(help="Alerts and their delivery.", invoke_without_command=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback()
+def alerts(ctx: typer.Context, as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """List alerts with their delivery state (pending, delivered, dead)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from storage.views import alerts_view
+
+    views = _with_session(_settings(config), alerts_view)
+    if as_json:
+        typer.echo(json.dumps(views, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "track", "from", "to", "channel", "state", "attempts", "last error")
+    for v in views:
+        table.add_row(
+            str(v["id"]),
+            v["track"] or "",
+            v["from"] or "",
+            v["to"] or "",
+            v["channel"],
+            v["state"],
+            str(v["attempts"]),
+            (v["last_error"] or "")[:60],
+        )
+    Console().print(table)
+
+
+@alerts_app.command("retry")
+def alerts_retry(
+    alert_id: Annotated[int, typer.Argument(help="The alert's id (see `parley alerts`).")],
+    config: ConfigOption = None,
+) -> None:
+    """Put a dead or failing alert back in the queue and try to deliver it now."""
+    from datetime import UTC, datetime
+
+    from flows import monitor
+    from storage import outbox
+    from storage.db import session_scope
+
+    settings = _settings(config)
+    engine = monitor.open_database(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            outbox.retry(session, alert_id, now=datetime.now(UTC))
+    except outbox.AlertNotFoundError as exc:
+        typer.echo(f"parley: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    summary = monitor.dispatch(engine, settings)
+    typer.echo(f"delivered {summary.delivered}, failed {summary.failed}")
+    for error in summary.errors:
+        typer.echo(f"  {error}", err=True)
+    raise typer.Exit(0 if summary.failed == 0 else 1)
+
+
+def _with_session(settings: Settings, view: object) -> list[dict]:
+    from flows import monitor
+    from storage.db import session_scope
+
+    engine = monitor.open_database(settings.database_url)
+    with session_scope(engine) as session:
+        return view(session)  # type: ignore[operator]
 
 
 def main() -> None:

@@ -83,7 +83,6 @@ def record_failure(
     *,
     status: int | None,
     error: str,
-    retry_in_s: float,
     now: datetime,
 ) -> Feed:
     feed = _get(session, url)
@@ -91,10 +90,24 @@ def record_failure(
     feed.last_error = error
     feed.last_polled_at = now
     feed.consecutive_failures += 1
-    feed.next_poll_at = now + timedelta(seconds=retry_in_s)
     session.add(feed)
     session.flush()
     return feed
+
+
+def schedule_retry(session: Session, url: str, *, now: datetime, delay_s: float) -> None:
+    feed = _get(session, url)
+    feed.next_poll_at = now + timedelta(seconds=delay_s)
+    session.add(feed)
+    session.flush()
+
+
+def mark_health_alerted(session: Session, url: str) -> None:
+    """A failing feed alerts once per failure streak, not on every poll."""
+    feed = _get(session, url)
+    feed.health_alerted = True
+    session.add(feed)
+    session.flush()
 
 
 def stories_from(session: Session, url: str) -> int:

@@ -118,3 +118,29 @@ def story_count(session: Session) -> int:
 
 def source_count(session: Session) -> int:
     return len(session.exec(select(StorySource.id)).all())
+
+
+def transitions_view(session: Session, ids: list[int]) -> list[dict]:
+    """The transitions with these ids, with their track's parties, for events and reports."""
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Transition, Track)
+        .join(Track, col(Track.id) == Transition.track_id)
+        .where(col(Transition.id).in_(ids))
+        .order_by(col(Transition.at), col(Transition.id))
+    ).all()
+    return [
+        {
+            "transition_id": t.id,
+            "track_id": track.id,
+            "parties": track.parties,
+            "from": t.from_status,
+            "to": t.to_status,
+            "at": _iso(t.at),
+            "source": t.source_url,
+            "sentence": t.sentence,
+            "confidence": t.confidence,
+        }
+        for t, track in rows
+    ]

@@ -1,0 +1,318 @@
+"""One monitoring pass as plain functions: poll → fetch and clean → extract → store → alert.
+
+The Prefect flow in `flows.prefect_flows` calls these one by one; tests and `parley run`
+without Prefect can too. Every stage records its failures and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from spacy.language import Language
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from extract.articles import get_article
+from extract.dedupe import canonical_url, is_near_duplicate, text_fingerprint
+from extract.feeds import FeedEntry, next_poll_delay, poll_feed
+from extract.fetch import FetchError, FetchPolicy, HTTPStatusError, RetryLater
+from extract.models import ArticleText
+from extract.pipeline import load_pipeline, read_articles
+from flows.channels import build_channels
+from flows.dispatch import DispatchSummary, dispatch_pending
+from flows.records import story_record
+from flows.settings import Settings
+from storage import feeds as feed_store
+from storage import outbox
+from storage import tracks as track_store
+from storage.db import make_engine, migrate, session_scope
+from storage.records import AlertRule, SourceRecord
+
+log = logging.getLogger("parley.monitor")
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    url: str
+    status: int | None
+    new_entries: int
+    not_modified: bool = False
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    feed_url: str
+    entry: FeedEntry
+
+
+@dataclass(frozen=True)
+class FetchedEntry:
+    feed_url: str
+    entry: FeedEntry
+    article: ArticleText | None
+    note: str | None
+
+
+@dataclass
+class StoreSummary:
+    stored: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    relevant: int = 0
+    transitions: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    feeds: list[FeedOutcome]
+    fetched: int
+    store: StoreSummary
+    dispatch: DispatchSummary
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    f = settings.fetch
+    return FetchPolicy(
+        timeout_s=f.timeout_s,
+        max_bytes=f.max_bytes,
+        max_redirects=f.max_redirects,
+        user_agent=f.user_agent,
+        allow_private_addresses=f.allow_private_addresses,
+    )
+
+
+def alert_rules(settings: Settings) -> list[AlertRule]:
+    return [
+        AlertRule(
+            to=frozenset(rule.to),
+            channels=frozenset(rule.channels),
+            parties=frozenset(rule.parties),
+            min_confidence=rule.min_confidence,
+            min_sources=rule.min_sources,
+        )
+        for rule in settings.rules
+    ]
+
+
+@lru_cache(maxsize=4)
+def open_database(database_url: str) -> Engine:
+    """One engine per URL and process, migrated on first use."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    return engine
+
+
+@lru_cache(maxsize=2)
+def shared_pipeline(model: str | None) -> Language:
+    """The spaCy pipeline, loaded once per process however many runs it serves."""
+    return load_pipeline(model)
+
+
+def sync_feeds(engine: Engine, settings: Settings) -> None:
+    """Make the configured feeds subscriptions (feeds added with the CLI stay too)."""
+    with session_scope(engine) as session:
+        for feed in settings.feeds:
+            feed_store.ensure_feed(
+                session, feed.url, interval_minutes=feed.interval_minutes, name=feed.name
+            )
+
+
+def poll_feeds(
+    engine: Engine, settings: Settings, *, only_due: bool = False
+) -> tuple[list[FeedOutcome], list[NewEntry]]:
+    """Poll every (due) feed; return what happened to each and the entries never seen."""
+    policy = fetch_policy(settings)
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        feeds = (
+            feed_store.due_feeds(session, now=now) if only_due else feed_store.list_feeds(session)
+        )
+        targets = [_FeedTarget(f.url, f.etag, f.last_modified, f.interval_minutes) for f in feeds]
+    outcomes: list[FeedOutcome] = []
+    new: list[NewEntry] = []
+    for target in targets:
+        outcome, entries = _poll_one(engine, settings, policy, target)
+        outcomes.append(outcome)
+        new += entries
+    return outcomes, new
+
+
+@dataclass(frozen=True)
+class _FeedTarget:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    interval_minutes: float
+
+
+def _poll_one(
+    engine: Engine, settings: Settings, policy: FetchPolicy, target: _FeedTarget
+) -> tuple[FeedOutcome, list[NewEntry]]:
+    url = target.url
+    now = datetime.now(UTC)
+    try:
+        poll = poll_feed(url, policy, etag=target.etag, last_modified=target.last_modified)
+    except FetchError as exc:
+        error = f"{type(exc).__name__}: {exc.reason}"
+        status = exc.status if isinstance(exc, HTTPStatusError | RetryLater) else None
+        retry_after = exc.retry_after_s if isinstance(exc, RetryLater) else None
+        log.warning("feed %s failed: %s", url, error)
+        with session_scope(engine) as session:
+            feed = feed_store.record_failure(session, url, status=status, error=error, now=now)
+            feed_store.schedule_retry(
+                session,
+                url,
+                now=now,
+                delay_s=next_poll_delay(
+                    target.interval_minutes * 60, feed.consecutive_failures, retry_after
+                ),
+            )
+            if feed.consecutive_failures >= settings.feed_failure_alert_after and not (
+                feed.health_alerted
+            ):
+                outbox.enqueue_feed_health_alert(
+                    session,
+                    feed_url=url,
+                    failures=feed.consecutive_failures,
+                    error=error,
+                    channels=_feed_health_channels(settings),
+                    now=now,
+                )
+                feed_store.mark_health_alerted(session, url)
+        return FeedOutcome(url, status, 0, error=error), []
+    with session_scope(engine) as session:
+        fresh = [
+            e
+            for e in poll.entries
+            if not track_store.source_seen(session, feed_url=url, guid=e.guid)
+        ]
+        feed_store.record_success(
+            session,
+            url,
+            status=poll.status,
+            etag=poll.etag,
+            last_modified=poll.last_modified,
+            new_entries=len(fresh),
+            warning=poll.parse_warning,
+            now=now,
+        )
+    return (
+        FeedOutcome(url, poll.status, len(fresh), poll.not_modified, warning=poll.parse_warning),
+        [NewEntry(url, e) for e in fresh],
+    )
+
+
+def _feed_health_channels(settings: Settings) -> list[str]:
+    names = [c.name for c in settings.channels]
+    wanted: list[str] = []
+    for rule in settings.rules:
+        if rule.feed_health:
+            wanted += [n for n in (rule.channels or names) if n not in wanted]
+    return wanted
+
+
+def fetch_entries(entries: list[NewEntry], settings: Settings) -> list[FetchedEntry]:
+    """Fetch and clean each new entry's page; fall back to the feed summary with a note."""
+    policy = fetch_policy(settings)
+    fetched = []
+    for item in entries:
+        try:
+            outcome = get_article(item.entry, policy, feed_url=item.feed_url)
+            fetched.append(FetchedEntry(item.feed_url, item.entry, outcome.article, outcome.note))
+        except Exception as exc:  # one bad page must not stop the run; the note says why
+            log.exception("article %s could not be read", item.entry.link)
+            fetched.append(
+                FetchedEntry(item.feed_url, item.entry, None, f"{type(exc).__name__}: {exc}")
+            )
+    return fetched
+
+
+def store_articles(
+    engine: Engine, settings: Settings, fetched: list[FetchedEntry], nlp: Language
+) -> StoreSummary:
+    """Drop repeats, read the rest with spaCy, and store each story in its own transaction."""
+    summary = StoreSummary()
+    to_read: list[tuple[FetchedEntry, SourceRecord, int | None]] = []
+    with session_scope(engine) as session:
+        for item in fetched:
+            if item.article is None:
+                summary.skipped += 1
+                summary.notes.append(f"{item.entry.link}: {item.note or 'nothing to read'}")
+                continue
+            link = item.entry.link or item.article.source
+            source = SourceRecord(
+                feed_url=item.feed_url,
+                guid=item.entry.guid,
+                url=link,
+                canonical_url=canonical_url(link),
+                site=item.article.site,
+            )
+            fingerprint = text_fingerprint(item.article.text) if item.article.text else None
+            existing = track_store.find_story(
+                session,
+                canonical_url=source.canonical_url,
+                fingerprint=fingerprint,
+                near=is_near_duplicate,
+            )
+            if existing is not None:
+                if not track_store.source_seen(session, feed_url=item.feed_url, guid=source.guid):
+                    track_store.add_source(session, existing, source, now=datetime.now(UTC))
+                summary.duplicates += 1
+                continue
+            to_read.append((item, source, fingerprint))
+    results = read_articles(nlp, [item.article for item, _, _ in to_read if item.article])
+    records = [
+        story_record(
+            item.article,
+            result,
+            source=source,
+            fingerprint=fingerprint,
+            entry_published=item.entry.published,
+            note=item.note,
+        )
+        for (item, source, fingerprint), result in zip(to_read, results, strict=True)
+        if item.article is not None
+    ]
+    # Publication order, so a track moves through its statuses as the news did.
+    epoch = datetime.min.replace(tzinfo=UTC)
+    records.sort(key=lambda r: r.published_at or epoch)
+    rules = alert_rules(settings)
+    channel_names = [c.name for c in settings.channels]
+    for record in records:
+        try:
+            with session_scope(engine) as session:
+                recorded = track_store.record_story(
+                    session, record, rules=rules, channels=channel_names, now=datetime.now(UTC)
+                )
+        except IntegrityError:
+            # Another worker stored the same entry first: it is theirs, not a failure.
+            summary.duplicates += 1
+            continue
+        summary.stored += 1
+        summary.relevant += record.relevant
+        if recorded.transition_ids:
+            summary.transitions += [
+                {"story": record.source.url, "transition_id": t} for t in recorded.transition_ids
+            ]
+    return summary
+
+
+def dispatch(engine: Engine, settings: Settings) -> DispatchSummary:
+    channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
+    return dispatch_pending(engine, channels, settings.delivery)
+
+
+def run_once(settings: Settings, *, only_due: bool = False) -> RunSummary:
+    """The whole pass without Prefect."""
+    engine = open_database(settings.database_url)
+    sync_feeds(engine, settings)
+    outcomes, entries = poll_feeds(engine, settings, only_due=only_due)
+    fetched = fetch_entries(entries, settings)
+    store = store_articles(engine, settings, fetched, shared_pipeline(settings.model))
+    return RunSummary(outcomes, len(fetched), store, dispatch(engine, settings))

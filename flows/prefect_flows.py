@@ -1,0 +1,173 @@
+"""The Prefect flows: thin wrappers over `flows.monitor`, plus what the UI shows.
+
+Tasks take settings (plain, JSON-safe) and plain data, open their own database engine,
+and return plain data. Articles travel in batches, not one task run per article: a task
+run costs milliseconds of Prefect overhead, which would rival the work itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+
+from flows import monitor
+from flows.dispatch import DispatchSummary
+from flows.settings import Settings, load_settings
+from storage.db import session_scope
+from storage.views import tracks_view, transitions_view
+
+TRANSITION_EVENT = "parley.track.status-changed"
+
+
+@task(name="poll-feeds", tags=["parley", "poll"], cache_policy=NO_CACHE)
+def poll_feeds_task(
+    settings: Settings, only_due: bool
+) -> tuple[list[monitor.FeedOutcome], list[monitor.NewEntry]]:
+    engine = monitor.open_database(settings.database_url)
+    monitor.sync_feeds(engine, settings)
+    return monitor.poll_feeds(engine, settings, only_due=only_due)
+
+
+@task(name="fetch-articles", tags=["parley", "fetch"], cache_policy=NO_CACHE)
+def fetch_articles_task(
+    settings: Settings, entries: list[monitor.NewEntry]
+) -> list[monitor.FetchedEntry]:
+    return monitor.fetch_entries(entries, settings)
+
+
+@task(name="extract-and-store", tags=["parley", "extract"], cache_policy=NO_CACHE)
+def store_articles_task(
+    settings: Settings, fetched: list[monitor.FetchedEntry]
+) -> monitor.StoreSummary:
+    engine = monitor.open_database(settings.database_url)
+    return monitor.store_articles(
+        engine, settings, fetched, monitor.shared_pipeline(settings.model)
+    )
+
+
+@task(name="dispatch-alerts", tags=["parley", "alerts"], cache_policy=NO_CACHE)
+def dispatch_alerts_task(settings: Settings) -> DispatchSummary:
+    return monitor.dispatch(monitor.open_database(settings.database_url), settings)
+
+
+@flow(name="monitor", log_prints=True)
+def monitor_flow(config: str | None = None, only_due: bool = False) -> dict:
+    """Poll feeds, read new articles, update tracks and send alerts."""
+    settings = load_settings(Path(config) if config else None)
+    return run_monitor(settings, only_due=only_due)
+
+
+def run_monitor(settings: Settings, *, only_due: bool = False) -> dict:
+    """The monitor flow's body, callable from a flow that already holds the settings."""
+    logger = get_run_logger()
+    outcomes, entries = poll_feeds_task(settings, only_due)
+    for outcome in outcomes:
+        if outcome.error:
+            logger.warning("feed %s failed: %s", outcome.url, outcome.error)
+        elif outcome.warning:
+            logger.warning("feed %s parsed with problems: %s", outcome.url, outcome.warning)
+    fetched = fetch_articles_task(settings, entries)
+    for item in fetched:
+        if item.note:
+            logger.warning("article %s: %s", item.entry.link, item.note)
+    store = store_articles_task(settings, fetched)
+    sent = dispatch_alerts_task(settings)
+    for error in sent.errors:
+        logger.warning("alert delivery: %s", error)
+    engine = monitor.open_database(settings.database_url)
+    with session_scope(engine) as session:
+        changed = transitions_view(session, [t["transition_id"] for t in store.transitions])
+        tracks = tracks_view(session)
+    for item in changed:
+        _emit_transition(item)
+    _publish_artifacts(outcomes, fetched, store, sent, changed, tracks)
+    summary = {
+        "feeds": len(outcomes),
+        "feed_failures": sum(1 for o in outcomes if o.error),
+        "new_entries": len(entries),
+        "stored": store.stored,
+        "duplicates": store.duplicates,
+        "relevant": store.relevant,
+        "transitions": len(changed),
+        "alerts_delivered": sent.delivered,
+        "alerts_failed": sent.failed,
+    }
+    logger.info("monitor pass: %s", summary)
+    return summary
+
+
+@flow(name="dispatch-alerts", log_prints=True)
+def dispatch_flow(config: str | None = None) -> dict:
+    """Deliver due alerts (retries and dead letters brought back by `parley alerts retry`)."""
+    settings = load_settings(Path(config) if config else None)
+    sent = dispatch_alerts_task(settings)
+    return {"delivered": sent.delivered, "failed": sent.failed, "dead": sent.dead}
+
+
+def _emit_transition(item: dict) -> None:
+    emit_event(
+        event=TRANSITION_EVENT,
+        resource={
+            "prefect.resource.id": f"parley.track.{item['track_id']}",
+            "prefect.resource.name": " – ".join(item["parties"]),
+        },
+        payload=item,
+    )
+
+
+def _publish_artifacts(
+    outcomes: list[monitor.FeedOutcome],
+    fetched: list[monitor.FetchedEntry],
+    store: monitor.StoreSummary,
+    sent: DispatchSummary,
+    changed: list[dict],
+    tracks: list[dict],
+) -> None:
+    lines = [
+        "# parley monitor pass",
+        "",
+        f"- feeds polled: {len(outcomes)} ({sum(1 for o in outcomes if o.error)} failed)",
+        f"- new articles: {len(fetched)}; stored {store.stored}, duplicates {store.duplicates},"
+        f" about negotiations {store.relevant}",
+        f"- alerts delivered: {sent.delivered}; failed attempts: {sent.failed}; dead: {sent.dead}",
+        "",
+    ]
+    if changed:
+        lines += ["## Tracks that changed", ""]
+        for item in changed:
+            lines.append(
+                f"- **{' – '.join(item['parties'])}**: {item['from'] or 'new'} → **{item['to']}**"
+                f" ([source]({item['source']}))  \n  > {_md(item['sentence'])}"
+            )
+        lines.append("")
+    failures = [o for o in outcomes if o.error]
+    if failures:
+        lines += ["## Feed failures", ""] + [f"- {o.url}: {_md(o.error or '')}" for o in failures]
+        lines.append("")
+    if sent.errors:
+        lines += ["## Alert delivery failures", ""] + [f"- {_md(e)}" for e in sent.errors]
+    create_markdown_artifact(key="monitor-summary", markdown="\n".join(lines))
+    create_table_artifact(
+        key="track-status",
+        table=[
+            {
+                "parties": " – ".join(t["parties"]),
+                "status": t["status"],
+                "since": t["status_at"],
+                "mediators": ", ".join(t["mediators"]),
+                "venue": t["venue"],
+                "sources": t["source_count"],
+            }
+            for t in tracks
+        ]
+        or [{"parties": "(no tracks yet)"}],
+    )
+
+
+def _md(text: str) -> str:
+    """Article text inside markdown: no markup, links or HTML of its own."""
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace("[", "\\[").replace("\n", " ")
