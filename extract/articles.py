@@ -14,6 +14,7 @@ link to local pages, which is how intranets and the tests work.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,12 +32,21 @@ from extract.fetch import (
     NotModified,
     RefusedAddress,
     address_kind,
-    decode_text,
     fetch,
 )
 from extract.models import ArticleText
 
 Resolver = Callable[[str], list[str]]
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_HIGH_BYTE_RUN = re.compile(rb"[\x80-\xff]+")
 
 
 @dataclass(frozen=True)
@@ -96,15 +106,52 @@ def _clean(fetched: Fetched, link: str) -> CleanedArticle | NotAnArticle:
     )
     if is_text:
         return clean_plain_text(decode_text(fetched), link)
-    # trafilatura sniffs the charset of bytes itself, but ignores the HTTP header; when the
-    # header's charset really decodes the page, that is the better evidence.
-    html: str | bytes = fetched.content
-    if fetched.charset:
-        try:
-            html = fetched.content.decode(fetched.charset)
-        except (LookupError, UnicodeDecodeError):
-            html = fetched.content
+    try:
+        html: str | bytes = decode_text(fetched)
+    except BadContent:
+        html = fetched.content  # trafilatura's own sniffing is the best guess left
     return clean_html(html, link)
+
+
+def decode_text(fetched: Fetched) -> str:
+    """The body as text, even when the server names the wrong charset.
+
+    Mislabelled pages are common (latin-1 served as UTF-8 and the reverse), and both
+    trafilatura's guesses and a blind decode turn them into mojibake, so the evidence is
+    weighed in order: a BOM; bytes that are valid UTF-8 (which latin-1 text with accents
+    almost never is); the charset of the header, then of the document (meta/XML
+    declaration), if the bytes decode with it; and for a body whose non-ASCII bytes stand
+    alone (a single-byte Western encoding, not CJK), windows-1252. Otherwise `BadContent`.
+    """
+    data = fetched.content
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = [c for c in (fetched.charset, _document_charset(data)) if c]
+    for charset in declared:
+        if charset.replace("_", "-").lower() in ("utf-8", "utf8"):
+            continue  # already failed above
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    runs = _HIGH_BYTE_RUN.findall(data)
+    if sum(len(run) == 1 for run in runs) >= 0.8 * len(runs):
+        return data.decode("cp1252", errors="replace")
+    raise BadContent(
+        fetched.url,
+        f"the body is not valid {' or '.join(declared) or 'UTF-8'} and its charset could not "
+        "be determined; the server mislabels its content",
+    )
+
+
+def _document_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def _looks_like_html(fetched: Fetched) -> bool:

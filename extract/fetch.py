@@ -297,34 +297,6 @@ def split_content_type(value: str | None) -> tuple[str | None, str | None]:
     return media.strip().lower() or None, charset
 
 
-def decode_text(fetched: Fetched) -> str:
-    """The body as text, trusting the declared charset only when the bytes agree with it.
-
-    A header that names the wrong charset is common (latin-1 served as UTF-8); guessing
-    silently would feed mojibake to the reader, so a declared charset that does not decode
-    is a `BadContent` the caller can record.
-    """
-    data = fetched.content
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        bom_charset = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-16"
-        return data.decode(bom_charset, errors="replace")
-    if fetched.charset:
-        try:
-            return data.decode(fetched.charset)
-        except LookupError:
-            pass  # an unknown charset name says nothing about the bytes; fall through
-        except UnicodeDecodeError as exc:
-            raise BadContent(
-                fetched.url,
-                f"the body is not valid {fetched.charset} as its Content-Type declares "
-                f"(bad byte at offset {exc.start}); the server mislabels its charset",
-            ) from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Retry-After is either delta-seconds or an HTTP date; anything else is ignored."""
     if not value:

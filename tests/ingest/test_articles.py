@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extract.articles import feed_is_remote, get_article
+from extract.articles import decode_text, feed_is_remote, get_article
 from extract.feeds import FeedEntry
-from extract.fetch import FetchPolicy, RefusedAddress, fetch
+from extract.fetch import BadContent, Fetched, FetchPolicy, RefusedAddress, fetch
 from tests.http_server import LocalHTTPServer
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
@@ -156,3 +156,55 @@ def test_private_addresses_are_allowed_when_the_policy_says_so(server: LocalHTTP
     relaxed = FetchPolicy(timeout_s=2, allow_private_addresses=True)
     outcome = get_article(_entry(link), relaxed, feed_url=REMOTE_FEED)
     assert outcome.note is None and server.count("/d002.html") == 1
+
+
+KOI8_PAGE = '<meta charset="koi8-r"><p>Привет'
+
+
+def _fetched(content: bytes, charset: str | None, content_type: str = "text/html") -> Fetched:
+    return Fetched("http://x.example/", 200, content, content_type, charset, None, None)
+
+
+@pytest.mark.parametrize(
+    ("content", "charset", "expected"),
+    [
+        ("Café à Genève".encode("latin-1"), "utf-8", "Café à Genève"),  # latin-1 called UTF-8
+        ("Café à Genève".encode(), "iso-8859-1", "Café à Genève"),  # UTF-8 called latin-1
+        ("Café “talks”".encode("cp1252"), None, "Café “talks”"),
+        (f"{KOI8_PAGE}".encode("koi8-r"), None, KOI8_PAGE),
+        ("Привет".encode("utf-16"), None, "Привет"),
+    ],
+)
+def test_page_text_is_decoded_despite_wrong_charset_labels(
+    content: bytes, charset: str | None, expected: str
+) -> None:
+    assert decode_text(_fetched(content, charset)) == expected
+
+
+def test_undeterminable_charset_is_bad_content() -> None:
+    with pytest.raises(BadContent, match="not valid utf-8"):
+        decode_text(_fetched("中文新闻谈判".encode("gb2312"), "utf-8"))
+
+
+def test_mislabelled_pages_are_cleaned_in_their_real_charset(
+    server: LocalHTTPServer, policy: FetchPolicy
+) -> None:
+    sentence = "Négociations à Genève entre les parties, selon les médiateurs. "
+    page = f"<html><head><title>Café talks</title></head><body><article><p>{sentence * 8}</p>"
+    page += "</article></body></html>"
+    feed = server.url("/feed.xml")
+    for path, body, label in [
+        ("/latin.html", page.encode("latin-1"), "utf-8"),
+        ("/utf8.html", page.encode(), "iso-8859-1"),
+    ]:
+        link = server.route(path, body, headers={"Content-Type": f"text/html; charset={label}"})
+        outcome = get_article(_entry(link), policy, feed_url=feed)
+        assert outcome.article is not None and outcome.note is None
+        assert outcome.article.title == "Café talks"
+        assert outcome.article.text.startswith("Négociations à Genève")
+
+    utf8_text = {"Content-Type": "text/plain; charset=utf-8"}
+    gb = server.route("/gb.txt", "中文新闻谈判".encode("gb2312"), headers=utf8_text)
+    refused = get_article(_entry(gb), policy, feed_url=feed)
+    assert refused.note and refused.note.startswith("page fetch failed (BadContent)")
+    assert refused.article and refused.article.text.startswith("Negotiators")

@@ -12,7 +12,6 @@ import pytest
 
 from extract.feeds import FeedError, FeedPoll, entry_from_parsed, poll_feed
 from extract.fetch import (
-    BadContent,
     Fetched,
     FetchError,
     FetchPolicy,
@@ -24,7 +23,6 @@ from extract.fetch import (
     RetryLater,
     TooLarge,
     TooManyRedirects,
-    decode_text,
     fetch,
     parse_retry_after,
 )
@@ -134,14 +132,6 @@ def test_check_address_refuses_private_targets_on_every_hop(
     allowed = FetchPolicy(timeout_s=1, allow_private_addresses=True)
     assert isinstance(fetch(server.url("/page"), allowed, check_address=True), Fetched)
     assert server.count("/page") == 1
-
-
-def test_a_header_charset_the_bytes_do_not_match_is_bad_content() -> None:
-    latin = Fetched("http://x/", 200, "Café".encode("latin-1"), "text/plain", "utf-8", None, None)
-    with pytest.raises(BadContent, match="not valid utf-8"):
-        decode_text(latin)
-    unlabelled = Fetched("http://x/", 200, "Café".encode("latin-1"), "text/plain", None, None, None)
-    assert decode_text(unlabelled) == "Café"
 
 
 def _poll_all(urls: list[str], policy: FetchPolicy, client: httpx.Client) -> dict[str, object]:
