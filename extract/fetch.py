@@ -13,7 +13,7 @@ human without knowing httpx::
     ├── RefusedAddress              the host resolves to loopback/private/link-local/metadata
     ├── ConnectionFailed            DNS, refused connection, TLS, reset: the server was not reached
     ├── FileUnreadable              a file:// URL whose file is missing or unreadable
-    └── BadContent                  undecodable body (broken gzip, text in an undeclared charset)
+    └── BadContent                  undecodable body: broken gzip; text in no discernible charset
 
 Redirects are followed by hand so that the hop limit and the address check apply to every
 hop: httpx's own redirect following would let a public URL bounce to 169.254.169.254.

@@ -15,8 +15,15 @@ gzip, slow bodies, size caps), so tests talk to this server instead::
 
 A route with an ``etag`` or ``last_modified`` answers 304 when the request's
 If-None-Match / If-Modified-Since matches. ``gzip=True`` compresses the body and sets
-Content-Encoding. Unknown paths answer 404. Port 0, one thread per request, no shared state
-between instances; the `local_http_server` fixture in tests/ingest/conftest.py wraps it.
+Content-Encoding; ``chunked=True`` streams it without Content-Length. Unknown paths answer
+404. Port 0, one thread per request, no state shared between instances. As a fixture::
+
+    @pytest.fixture
+    def server() -> Iterator[LocalHTTPServer]:
+        with LocalHTTPServer() as running:
+            yield running
+
+(tests/ingest/conftest.py has exactly this one, named ``server``.)
 """
 
 from __future__ import annotations
