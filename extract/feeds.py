@@ -78,7 +78,7 @@ def poll_feed(
         return FeedPoll(result.url, 304, True, result.etag, result.last_modified, [], None)
     headers = feed_headers(result.url, result.headers)
     parsed = parse_feed_bytes(result.content, headers)
-    base = headers["content-location"]
+    base = headers.get("content-location", result.url)
     entries = [entry_from_parsed(raw, base) for raw in parsed.entries]
     warning = _bozo_message(parsed) if parsed.get("bozo") else None
     feed_level = parsed.get("feed") or {}
@@ -107,6 +107,10 @@ def feed_headers(final_url: str, response_headers: dict[str, str]) -> dict[str, 
     given bytes), so without this, relative links in a feed would stay relative.
     """
     headers = {name.lower(): value for name, value in response_headers.items()}
+    if final_url.startswith("file:"):
+        # feedparser mangles file:/// bases into file://host/...; we resolve those links.
+        headers.pop("content-location", None)
+        return headers
     location = headers.get("content-location")
     headers["content-location"] = (location and _absolute(location, final_url)) or final_url
     return headers
@@ -149,7 +153,7 @@ def text_value(value: str | None, detail: Any = None) -> str | None:
     """Plain text from a feed text construct, which may be HTML (already sanitised)."""
     if not value:
         return None
-    kind = (detail or {}).get("type", "") if hasattr(detail or {}, "get") else ""
+    kind = str(detail.get("type", "")) if isinstance(detail, dict) else ""
     if "html" in kind or ("<" in value and ">" in value):
         value = html_to_text(value)
     value = re.sub(r"[ \t\r\f\v]+", " ", value)
