@@ -43,6 +43,8 @@ MEDIATION_LEMMAS = frozenset(
         "convene",
         "moderate",
         "offices",
+        "organise",
+        "organize",
     }
 )
 # Prepositions after which a place name is where something happens, not who acts.
@@ -112,6 +114,17 @@ def gazetteer() -> dict[str, Actor]:
     return table
 
 
+@lru_cache(maxsize=1)
+def generics() -> dict[str, set[str]]:
+    """Common nouns ("the opposition") that name a group once it has been named."""
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {}
+    for canonical, entry in data["groups"].items():
+        for noun in entry.get("generic", []):
+            out.setdefault(noun, set()).add(canonical)
+    return out
+
+
 def _is_place(span: Span) -> bool:
     """A capital used as a location ("talks in Doha"), or a dateline, is not an actor."""
     head = span.root
@@ -132,45 +145,58 @@ def _is_place(span: Span) -> bool:
     return span.start < len(span.doc) and span.text.isupper() and len(span.text) > 3
 
 
+def _is_mediation_word(token: Token) -> bool:
+    if token.lemma_.lower() in MEDIATION_LEMMAS:
+        return True
+    # "co-organised", "co-hosted": the tokenizer splits off "co"
+    nxt = token.doc[token.i + 1 : token.i + 3]
+    return (
+        token.lower_ == "co"
+        and len(nxt) == 2
+        and nxt[0].text == "-"
+        and nxt[1].lemma_.lower() in MEDIATION_LEMMAS | {"organise", "organize", "chair"}
+    )
+
+
 def _mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
-    Covers "mediated by X", "X mediated", "X's mediation", "Qatari mediation",
-    "X-brokered", "mediators from X", "under X auspices", "hosted by X".
+    "mediated by X", "X hosted", "X's mediation", "Qatari mediation", "X-brokered",
+    "mediators from X", "under X auspices", "X, which mediated", "X's envoy, the mediator".
+    The object of hosting ("after hosting the Thai prime minister") is not a mediator.
     """
     doc = span.doc
-    root = span.root
-    after = doc[span.end : span.end + 3]
-    if len(after) >= 2 and after[0].text in {"-", "–"} and after[1].lemma_ in MEDIATION_LEMMAS:
+    after = doc[span.end : span.end + 2]
+    if len(after) == 2 and after[0].text in {"-", "–"} and _is_mediation_word(after[1]):
         return True
-    if len(after) >= 1 and after[0].lemma_.lower() in MEDIATION_LEMMAS and after[0].pos_ == "NOUN":
+    if len(after) >= 1 and after[0].pos_ == "NOUN" and _is_mediation_word(after[0]):
         return True
-    token: Token = root
-    for _ in range(3):
-        head = token.head
-        if head is token:
-            break
-        lemma = head.lemma_.lower()
-        if lemma in MEDIATION_LEMMAS:
-            # "talks with X hosted ..." is fine; but X as object of "host" is a venue host too.
+    token: Token = span.root
+    for _ in range(4):
+        if any(
+            c.dep_ in {"relcl", "appos", "acl"} and _is_mediation_word(c) for c in token.children
+        ):
             return True
-        if token.dep_ in {"conj", "pobj", "agent", "poss", "amod", "compound", "nsubj", "appos"}:
-            if head.dep_ in {"prep", "agent"} and head.head.lemma_.lower() in MEDIATION_LEMMAS:
+        head = token.head
+        dep = token.dep_
+        if dep in {"nsubj", "poss", "compound", "amod", "nmod"} and _is_mediation_word(head):
+            return True
+        if dep == "nsubj" and any(
+            c.dep_ in {"advcl", "xcomp"} and _is_mediation_word(c) for c in head.children
+        ):
+            return True
+        if dep == "pobj" and head.lower_ in {"by", "of", "from", "under", "with"}:
+            governor = head.head
+            if _is_mediation_word(governor) and not (
+                head.lower_ == "with" and governor.pos_ == "VERB"
+            ):
                 return True
-            if token.dep_ in {"nsubj", "appos"}:
-                # "X, which mediated the talks" / "X, the mediator"
-                for child in root.children:
-                    if child.dep_ in {"relcl", "appos"} and (
-                        child.lemma_.lower() in MEDIATION_LEMMAS
-                    ):
-                        return True
-                break
+        if dep in {"conj", "appos"} or (
+            dep in {"amod", "compound", "poss", "nmod"} and head.pos_ in {"NOUN", "PROPN"}
+        ):
             token = head
             continue
         break
-    for child in root.children:
-        if child.dep_ in {"relcl", "appos", "acl"} and child.lemma_.lower() in MEDIATION_LEMMAS:
-            return True
     return False
 
 

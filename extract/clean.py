@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 import trafilatura
 from dateutil import parser as date_parser
 
@@ -62,7 +61,9 @@ def clean_html(html: str | bytes, url: str) -> CleanedArticle | NotAnArticle:
     data = doc.as_dict()
     text = _strip_trailer(data.get("text") or "")
     if len(text.split()) < 20:
-        return NotAnArticle(f"the main text is too short to be an article ({len(text.split())} words)")
+        return NotAnArticle(
+            f"the main text is too short to be an article ({len(text.split())} words)"
+        )
     return CleanedArticle(
         ArticleText(
             source=url,
@@ -87,7 +88,7 @@ def clean_plain_text(raw: str, source: str) -> CleanedArticle | NotAnArticle:
     if (
         blank_after
         and len(first.split()) <= _MAX_HEADLINE_WORDS
-        and not first.endswith((".", ":", "?\"", ".\""))
+        and not first.endswith((".", ":", '?"', '."'))
     ):
         title = first
     body_start = 1 if title else 0
@@ -128,5 +129,3 @@ def _normalise_space(value: str | None) -> str | None:
     if not value:
         return None
     return re.sub(r"\s+", " ", value).strip() or None
-
-

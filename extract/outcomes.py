@@ -58,13 +58,28 @@ def cues() -> dict:
     return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
 
 
+_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
+
+
 def _key(token: Token) -> str:
     return token.lemma_.lower() if token.pos_ in {"VERB", "NOUN", "AUX"} else token.lower_
+
+
+def anchor_key(token: Token) -> str:
+    """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
+    key = _key(token)
+    if token.pos_ == "VERB":
+        for child in token.children:
+            if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
+                return f"{key} {child.lower_}"
+    return key
 
 
 def target_class(token: Token) -> str | None:
     """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
     table = cues()["target_of"]
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return None
     found = {table.get(_key(token)), table.get(token.lower_)}
     for child in token.children:
         if child.dep_ in {"compound", "amod", "nmod"}:
@@ -86,6 +101,9 @@ def _related(token: Token) -> list[Token]:
             out.extend(g for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prt":
             out.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "xcomp":
+            out.append(child)
+            out.extend(g for g in child.children if g.dep_ in {"dobj", "nsubjpass"})
     if token.dep_ in {"amod", "compound", "acl", "relcl", "nmod", "appos"}:
         out.append(token.head)
     if token.dep_ in {"pobj"} and token.head.dep_ == "prep":
@@ -193,7 +211,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         auxes = [ch for ch in node.children if ch.dep_ in {"aux", "auxpass"}]
         if any(a.lemma_ == "have" and a.tag_ == "VBD" for a in auxes):
             return True
-    if token.dep_ in {"acl", "relcl", "amod"} and token.tag_ in {"VBN", "VBD"}:
+    if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"}:
         return True
     if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
         return True
@@ -206,6 +224,13 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         return True
     if token.dep_ == "pcomp" and token.head.lower_ in {"since", "after", "before"}:
         return True
+    year = token.doc._.year
+    if year:
+        words = [t.text for t in clause.subtree] if clause is not token else []
+        words += [t.text for t in token.subtree]
+        years = [int(w) for w in words if _YEAR.fullmatch(w)]
+        if years and max(years) < year:
+            return True
     for node in {token, clause}:
         for child in node.children:
             if child.dep_ in {"npadvmod", "advmod", "prep", "tmod", "poss", "nummod", "amod"}:
@@ -254,8 +279,13 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
             if _deadlock_override(token):
                 kind, conf = "deadlock", 0.8
             else:
-                rule = rules.get(_key(token)) or rules.get(token.lower_)
+                key = anchor_key(token)
+                rule = rules.get(key) or rules.get(token.lower_)
                 if not rule:
+                    continue
+                if token.pos_ == "NOUN" and key not in c["noun_anchors"]:
+                    continue
+                if token.pos_ not in {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}:
                     continue
                 cls, conf = _find_target(token)
                 kind = rule.get(cls) if cls else None
@@ -283,6 +313,8 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
 
 
 def _future(token: Token) -> bool:
+    if token.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return True  # headline infinitive: "X and Y to hold talks"
     for node in _chain(token, 2):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
@@ -318,10 +350,24 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
                 events.append(Cue("agreement", False, 0.4, sent, token.i))
 
 
+def article_year(doc: Doc) -> int | None:
+    """The year the article speaks from: its publication date, else the dateline, else the
+    latest year it mentions (an undated report is rarely older than what it recalls)."""
+    if doc._.published:
+        return doc._.published[0]
+    head = doc.text[:400]
+    match = _YEAR.search(head)
+    if match:
+        return int(match.group(0))
+    years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
+    return max(years) if years else None
+
+
 class OutcomeReader:
     """Sets `doc._.events`; the publication month comes from `doc._.published`."""
 
     def __call__(self, doc: Doc) -> Doc:
+        doc._.year = article_year(doc)
         doc._.events = find_events(doc, doc._.published)
         return doc
 
@@ -330,6 +376,8 @@ if not Doc.has_extension("events"):
     Doc.set_extension("events", default=[])
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+if not Doc.has_extension("year"):
+    Doc.set_extension("year", default=None)
 
 
 @Language.factory("parley_outcomes")

@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Mention, gazetteer
 from extract.conditions import Clause
@@ -82,7 +82,10 @@ def _weight(sent: Span, reading: Reading, order: int) -> float:
     return 2.0 if order <= 1 else 1.5 if order <= 3 else 1.0 if order <= 8 else 0.7
 
 
-def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
+def party_scores(
+    reading: Reading,
+) -> tuple[Counter[str], Counter[str], set[str], dict[str, str]]:
+    """Evidence per actor: as a negotiating side, and as a go-between."""
     doc = reading.doc
     mentions: list[Mention] = doc._.mentions
     score: Counter[str] = Counter()
@@ -104,14 +107,14 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         if sent.start_char < reading.prefix:
             weight += 2.0
         root = span.root
-        chain = [root, root.head, root.head.head]
-        if any(t.lower_ == "between" for t in chain) or (
-            root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children)
-        ):
-            weight += 2.0
+        sides = _between_sides(root)
+        if sides:
+            weight += 2.5 if sides == "talk" else 1.0
             between.add(m.canonical)
         if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
             weight += 0.5
+        if root.dep_ in {"amod", "compound", "poss"} and root.head.lemma_.lower() in _SIDE_HEADS:
+            weight += 1.5
         score[m.canonical] += weight
     text = doc.text
     if (
@@ -125,6 +128,82 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         )
     ):
         score["Afghanistan"] += score.pop("Taliban")
+    _add_generic_references(reading, score, kinds, mediated)
+    return score, mediated, between, kinds
+
+
+_SIDE_HEADS = frozenset(
+    {
+        "leader",
+        "delegation",
+        "negotiator",
+        "side",
+        "team",
+        "envoy",
+        "representative",
+        "government",
+        "president",
+        "minister",
+        "camp",
+        "chief",
+        "delegate",
+    }
+)
+_HOME_GENERICS = frozenset({"government", "junta", "regime", "authorities", "military", "army"})
+
+
+def _between_sides(root: Token) -> str | None:
+    """ "talks between X and Y", "X and Y agreed": the two sides of one negotiation.
+    Says what joins them, since talks bind the sides more than a truce or a war does."""
+    node = root
+    for _ in range(3):
+        if node.dep_ == "pobj" and node.head.lower_ == "between":
+            governor = node.head.head
+            if governor.lemma_ in {"meet", "talk", "negotiate"}:
+                return "talk"
+            return target_class(governor)
+        if node.head is node:
+            return None
+        node = node.head
+    if root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children):
+        return "other"
+    return None
+
+
+def _add_generic_references(
+    reading: Reading, score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
+) -> None:
+    """ "the government" / "the junta" in a state-versus-group conflict is the state the
+    article is about, and "the opposition" is the named opposition group."""
+    groups = [n for n in score if kinds.get(n) == "group"]
+    states = [n for n, _ in score.most_common() if kinds.get(n) == "state" and not mediated[n]]
+    if not groups or not states:
+        return
+    home = states[0]
+    opposition = next((g for g in groups if g in gazetteer_generics("opposition")), None)
+    for token in reading.doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "NOUN" or any(
+            c.dep_ in {"poss", "amod", "compound"} and c.pos_ in {"PROPN", "ADJ"}
+            for c in token.children
+        ):
+            continue
+        bonus = 1.5 if any(target_class(t) for t in token.sent) else 1.0
+        if lemma in _HOME_GENERICS:
+            score[home] += bonus
+        elif lemma == "opposition" and opposition:
+            score[opposition] += bonus
+
+
+def gazetteer_generics(noun: str) -> set[str]:
+    """Groups that the data file says a common noun can stand for."""
+    from extract.actors import generics
+
+    return generics().get(noun, set())
+
+
+def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
+    score, mediated, between, kinds = party_scores(reading)
     candidates = [
         (name, s)
         for name, s in score.most_common()
