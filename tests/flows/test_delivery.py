@@ -1,0 +1,162 @@
+"""Alert delivery through real channels: a webhook listener and an SMTP server on loopback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+from standardwebhooks.webhooks import Webhook
+
+from flows.channels import EmailChannel, JsonlChannel, WebhookChannel
+from flows.dispatch import dispatch_pending
+from flows.settings import ChannelConfig, DeliverySettings
+from storage import outbox, tracks
+from storage.db import make_engine, migrate, session_scope
+from storage.models import Alert
+from tests.storage.helpers import EVERY_TRANSITION, story
+from tests.webhook_listener import WebhookListener
+
+SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+T0 = datetime(2025, 10, 29, 12, tzinfo=UTC)
+FAST = DeliverySettings(max_attempts=3, backoff_base_s=0.0, backoff_max_s=0.0, timeout_s=2.0)
+
+
+def _engine_with_transition(database_url: str, channel: str):
+    engine = make_engine(database_url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        tracks.record_story(
+            session,
+            story("https://news.example/istanbul", "collapsed", T0),
+            rules=EVERY_TRANSITION,
+            channels=[channel],
+            now=datetime.now(UTC),
+        )
+    return engine
+
+
+def _states(engine) -> list[tuple[str, int]]:
+    with session_scope(engine) as session:
+        return [(a.state, a.attempts) for a in session.exec(select(Alert)).all()]
+
+
+def test_webhook_payload_is_signed_and_verifies_with_the_secret(database_url: str) -> None:
+    engine = _engine_with_transition(database_url, "hook")
+    with WebhookListener() as listener:
+        channel = WebhookChannel("hook", listener.url, SECRET, timeout_s=2)
+        summary = dispatch_pending(engine, {"hook": channel}, FAST)
+    assert summary.delivered == 1
+    (delivery,) = listener.deliveries
+    verified = Webhook(SECRET).verify(delivery.body, delivery.headers)
+    assert verified["transition"] == {
+        "id": 1,
+        "from": None,
+        "to": "collapsed",
+        "at": T0.isoformat(),
+        "confidence": 0.8,
+        "correction": False,
+    }
+    assert verified["track"]["parties"] == ["Afghanistan", "Pakistan"]
+    assert verified["evidence"][0]["sentence"] == "Talks collapsed, officials said."
+    assert delivery.headers["webhook-id"] == verified["idempotency_key"]
+    with pytest.raises(Exception, match="(?i)signature"):
+        Webhook("whsec_" + "A" * 32).verify(delivery.body, delivery.headers)
+
+
+def test_a_listener_failing_three_times_gets_the_alert_exactly_once(database_url: str) -> None:
+    engine = _engine_with_transition(database_url, "hook")
+    fast = DeliverySettings(max_attempts=5, backoff_base_s=0.0, backoff_max_s=0.0, timeout_s=2)
+    with WebhookListener(status_for=lambda n: 500 if n <= 3 else 200) as listener:
+        summary = dispatch_pending(
+            engine, {"hook": WebhookChannel("hook", listener.url, SECRET, 2)}, fast
+        )
+        assert len(listener.deliveries) == 4
+        assert len(listener.accepted()) == 1
+    assert summary.failed == 3 and summary.delivered == 1
+    assert _states(engine) == [("delivered", 4)]
+
+
+def test_a_dead_listener_dead_letters_the_alert_and_retry_delivers_it(database_url: str) -> None:
+    engine = _engine_with_transition(database_url, "hook")
+    with WebhookListener(status_for=lambda n: 503) as down:
+        dispatch_pending(engine, {"hook": WebhookChannel("hook", down.url, SECRET, 2)}, FAST)
+        assert len(down.deliveries) == FAST.max_attempts
+    assert _states(engine) == [("dead", FAST.max_attempts)]
+    with WebhookListener() as back:
+        channel = WebhookChannel("hook", back.url, SECRET, 2)
+        assert dispatch_pending(engine, {"hook": channel}, FAST).delivered == 0  # dead stays dead
+        with session_scope(engine) as session:
+            (alert_id,) = session.exec(select(Alert.id)).all()
+            outbox.retry(session, alert_id, now=datetime.now(UTC))
+        assert dispatch_pending(engine, {"hook": channel}, FAST).delivered == 1
+        assert len(back.deliveries) == 1
+    assert _states(engine)[0][0] == "delivered"
+
+
+def test_a_crashed_dispatchers_lease_expires_and_the_alert_is_delivered(database_url: str) -> None:
+    engine = _engine_with_transition(database_url, "hook")
+    with session_scope(engine) as session:  # a dispatcher claims, then dies before sending
+        (claimed,) = outbox.claim(session, owner_lease_s=30, now=datetime.now(UTC))
+    with WebhookListener() as listener:
+        channel = {"hook": WebhookChannel("hook", listener.url, SECRET, 2)}
+        assert dispatch_pending(engine, channel, FAST).delivered == 0  # still leased
+        with session_scope(engine) as session:
+            later = datetime.now(UTC) + timedelta(seconds=31)
+            (again,) = outbox.claim(session, owner_lease_s=30, now=later)
+        assert again.idempotency_key == claimed.idempotency_key
+
+
+def test_an_email_reaches_a_real_smtp_server_with_track_and_evidence(tmp_path) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message) -> None:  # type: ignore[override]
+            received.append(message)
+
+    engine = _engine_with_transition(f"sqlite:///{tmp_path / 'p.db'}", "mail")
+    port = _free_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = ChannelConfig(
+            name="mail",
+            kind="email",
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            security="none",
+            sender="parley@example.org",
+            recipients=["desk@example.org"],
+        )
+        summary = dispatch_pending(engine, {"mail": EmailChannel("mail", config, 5)}, FAST)
+    finally:
+        controller.stop()
+    assert summary.delivered == 1, summary.errors
+    (message,) = received
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert "Afghanistan–Pakistan" in subject and "new → collapsed" in subject
+    plain = message.get_payload()[0].get_payload(decode=True).decode()
+    assert "Talks collapsed, officials said." in plain
+    assert "https://news.example/istanbul" in plain
+
+
+def test_jsonl_channel_writes_a_retried_alert_once(tmp_path) -> None:
+    path = tmp_path / "alerts.jsonl"
+    channel = JsonlChannel("jsonl", path)
+    alert = outbox.ClaimedAlert(1, "transition-1-jsonl", "transition", "jsonl", {"type": "x"}, 1)
+    channel.send(alert)
+    channel.send(alert)
+    assert len(path.read_text().splitlines()) == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

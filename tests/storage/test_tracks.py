@@ -1,0 +1,135 @@
+"""Track state on SQLite and on PostgreSQL: the same rules on both."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from storage import tracks
+from storage.db import make_engine, migrate, session_scope
+from storage.models import Alert, Transition
+from storage.records import AlertRule
+from storage.views import tracks_view
+from tests.storage.helpers import ALL_STATUSES, EVERY_TRANSITION, story
+
+T0 = datetime(2025, 10, 29, 12, tzinfo=UTC)
+CHANNELS = ["jsonl", "webhook"]
+
+
+def _engine(database_url: str):
+    engine = make_engine(database_url)
+    migrate(engine)
+    return engine
+
+
+def _record(engine, record, rules=EVERY_TRANSITION):
+    with session_scope(engine) as session:
+        return tracks.record_story(
+            session, record, rules=rules, channels=CHANNELS, now=datetime.now(UTC)
+        )
+
+
+def _transitions(engine) -> list[tuple[str | None, str]]:
+    with session_scope(engine) as session:
+        rows = session.exec(select(Transition).order_by(Transition.at)).all()
+        return [(t.from_status, t.to_status) for t in rows]
+
+
+def test_reports_in_publication_order_make_a_timeline_of_transitions(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "collapsed", T0, background=("ceasefire",)))
+    _record(engine, story("https://a.example/2", "deadlock", T0 + timedelta(days=10)))
+    assert _transitions(engine) == [(None, "collapsed"), ("collapsed", "deadlock")]
+    with session_scope(engine) as session:
+        (view,) = tracks_view(session)
+    assert view["status"] == "deadlock"
+    assert [e["kind"] for e in view["events"] if not e["current"]] == ["ceasefire"]
+
+
+def test_each_transition_writes_one_outbox_row_per_channel(database_url: str) -> None:
+    engine = _engine(database_url)
+    recorded = _record(engine, story("https://a.example/1", "collapsed", T0))
+    assert len(recorded.alert_ids) == len(CHANNELS)
+    with session_scope(engine) as session:
+        alerts = session.exec(select(Alert)).all()
+    assert sorted(a.channel for a in alerts) == sorted(CHANNELS)
+    assert all(a.payload["transition"]["to"] == "collapsed" for a in alerts)
+    assert all(a.payload["evidence"][0]["source"] == "https://a.example/1" for a in alerts)
+
+
+def test_a_late_older_article_enters_the_timeline_without_overriding(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/new", "deadlock", T0 + timedelta(days=10)))
+    late = _record(engine, story("https://a.example/old", "collapsed", T0))
+    assert late.transition_ids == () and late.alert_ids == ()
+    with session_scope(engine) as session:
+        (view,) = tracks_view(session)
+    assert view["status"] == "deadlock"
+    assert {e["kind"] for e in view["events"]} == {"deadlock", "collapsed"}
+
+
+def test_the_same_status_from_another_source_adds_a_source_not_a_transition(
+    database_url: str,
+) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "collapsed", T0))
+    again = _record(engine, story("https://b.example/1", "collapsed", T0 + timedelta(hours=2)))
+    assert again.transition_ids == () and again.alert_ids == ()
+    with session_scope(engine) as session:
+        (transition,) = session.exec(select(Transition)).all()
+    assert transition.sources == 2
+
+
+def test_corroboration_threshold_holds_the_alert_until_enough_sources(database_url: str) -> None:
+    engine = _engine(database_url)
+    rules = [AlertRule(to=ALL_STATUSES, channels=frozenset({"jsonl"}), min_sources=2)]
+    first = _record(engine, story("https://a.example/1", "collapsed", T0), rules)
+    assert first.transition_ids and first.alert_ids == ()
+    second = _record(
+        engine, story("https://b.example/1", "collapsed", T0 + timedelta(hours=1)), rules
+    )
+    assert len(second.alert_ids) == 1
+    third = _record(
+        engine, story("https://c.example/1", "collapsed", T0 + timedelta(hours=2)), rules
+    )
+    assert third.alert_ids == ()  # the idempotency key stops a second alert
+
+
+def test_rules_filter_by_status_parties_and_confidence(database_url: str) -> None:
+    engine = _engine(database_url)
+    rules = [
+        AlertRule(to=frozenset({"collapsed"}), channels=frozenset({"jsonl"})),
+        AlertRule(
+            to=ALL_STATUSES,
+            channels=frozenset({"webhook"}),
+            parties=frozenset({"Thailand"}),
+            min_confidence=0.9,
+        ),
+    ]
+    a = _record(engine, story("https://a.example/1", "ongoing", T0), rules)
+    assert a.alert_ids == ()
+    b = _record(engine, story("https://a.example/2", "collapsed", T0 + timedelta(days=1)), rules)
+    assert len(b.alert_ids) == 1
+    c = _record(
+        engine,
+        story(
+            "https://a.example/3",
+            "ceasefire",
+            T0,
+            parties=("Cambodia", "Thailand"),
+            confidence=0.95,
+        ),
+        rules,
+    )
+    assert len(c.alert_ids) == 1
+
+
+def test_the_same_feed_entry_cannot_be_stored_twice(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "collapsed", T0))
+    with session_scope(engine) as session:
+        assert tracks.source_seen(
+            session, feed_url="https://feeds.example/world.xml", guid="https://a.example/1"
+        )
+        assert tracks.find_story(session, canonical_url="https://a.example/1") is not None
