@@ -248,6 +248,45 @@ def alerts_retry(
     raise typer.Exit(0 if summary.failed == 0 else 1)
 
 
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the read-only timeline page from the same database."""
+    from flows.web import serve_web
+
+    serve_web(_settings(config), host=host, port=port)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    config: ConfigOption = None,
+) -> None:
+    """Write the timeline views as one self-contained HTML file."""
+    from flows.web import write_report
+
+    path = write_report(_settings(config), out)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+def bench(
+    corpus: Annotated[
+        Path | None, typer.Argument(help="Folder of HTML pages (default ../shared/corpus/html).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Use at most this many pages.")] = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Measure the pipeline against its parts (trafilatura + spaCy) side by side."""
+    from flows.bench import run_bench
+
+    raise typer.Exit(run_bench(_settings(config), corpus=corpus, limit=limit, as_json=as_json))
+
+
 def _with_session(settings: Settings, view: object) -> list[dict]:
     from flows import monitor
     from storage.db import session_scope
