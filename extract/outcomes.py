@@ -118,9 +118,9 @@ def _related(token: Token) -> list[Token]:
 
 
 def _find_target(token: Token) -> tuple[str | None, float]:
-    for other in _related(token):
-        cls = target_class(other)
-        if cls:
+    found = {target_class(other) for other in _related(token)}
+    for cls in ("truce", "deal", "talk"):
+        if cls in found:
             return cls, 0.85
     sent = token.sent
     lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
@@ -153,8 +153,15 @@ def is_negated(token: Token) -> bool:
                 return True
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
-    if token.dep_ == "pobj" and token.head.lower_ == "without":
-        return True
+    for node in _chain(token, 3):
+        if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ == "without":
+            return True
+        if (
+            node.dep_ == "pcomp"
+            and node.head.lower_ == "from"
+            and node.head.head.lemma_ in {"keep", "prevent", "stop", "save", "spare", "bar"}
+        ):
+            return True
     return any(t.lemma_.lower() in c["denials"] for t in _chain(token, 5)[1:])
 
 
@@ -164,6 +171,14 @@ def is_irrealis(token: Token, kind: str) -> bool:
     sent = token.sent
     if sent.text.rstrip().endswith("?"):
         return True
+    for child in token.children:  # "agreed in principle": not yet agreed
+        if child.dep_ == "prep" and any(g.lower_ == "principle" for g in child.children):
+            return True
+    if (
+        any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        and token.head.lemma_ == "be"
+    ):
+        return True  # "was to be signed by Aug. 18": planned, not done
     future_ok = kind in {"scheduled"}
     for depth, node in enumerate(_chain(token, 4)):
         for child in node.children:
@@ -216,7 +231,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
     if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
         return True
     if clause.dep_ == "advcl" and any(
-        ch.dep_ == "mark" and ch.lower_ in {"after", "since", "before", "when", "once"}
+        ch.dep_ in {"mark", "advmod"} and ch.lower_ in {"after", "since", "before", "when", "once"}
         for ch in clause.children
     ):
         return True
@@ -226,9 +241,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         return True
     year = token.doc._.year
     if year:
-        words = [t.text for t in clause.subtree] if clause is not token else []
-        words += [t.text for t in token.subtree]
-        years = [int(w) for w in words if _YEAR.fullmatch(w)]
+        years = [int(t.text) for t in token.sent if _YEAR.fullmatch(t.text)]
         if years and max(years) < year:
             return True
     for node in {token, clause}:
@@ -297,7 +310,9 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                     kind = "ceasefire"
                 if is_negated(token):
                     continue
-                if kind == "ongoing" and _future(token):
+                if kind == "ongoing" and (
+                    _future(token) or (token.dep_ == "xcomp" and token.head.lemma_ == "agree")
+                ):
                     kind = "scheduled"
             if is_irrealis(token, kind):
                 continue
@@ -358,6 +373,9 @@ def article_year(doc: Doc) -> int | None:
     head = doc.text[:400]
     match = _YEAR.search(head)
     if match:
+        month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
+        if month:
+            doc._.published = (int(match.group(0)), _MONTH_ABBR[month.group(1).lower()[:3]])
         return int(match.group(0))
     years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
     return max(years) if years else None

@@ -63,6 +63,11 @@ _VENUE_HEADS = frozenset(
         "travel",
         "fly",
         "begin",
+        "agree",
+        "reach",
+        "due",
+        "run",
+        "take",
     }
 )
 
@@ -221,7 +226,22 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     return sorted(parties), mediators
 
 
-def choose_venue(reading: Reading, events: list[Cue]) -> str | None:
+def _about_talks(token: Token) -> bool:
+    """Is a place phrase attached to a meeting, or to a clause whose subject is one?"""
+    for _ in range(4):
+        if token.lemma_.lower() in _VENUE_HEADS or target_class(token) == "talk":
+            return True
+        if any(
+            c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
+        ):
+            return True
+        if token.head is token:
+            return False
+        token = token.head
+    return False
+
+
+def choose_venue(reading: Reading, events: list[Cue], parties: list[str]) -> str | None:
     doc = reading.doc
     table = gazetteer()
     background_only = {e.sentence.start for e in events if not e.current} - {
@@ -236,20 +256,16 @@ def choose_venue(reading: Reading, events: list[Cue]) -> str | None:
         weight = 0.0
         head = root.head
         if root.dep_ == "pobj" and head.lower_ in {"in", "at"}:
-            target = head.head
-            for _ in range(3):
-                if target.lemma_.lower() in _VENUE_HEADS or target_class(target) == "talk":
-                    weight = 3.0
-                    break
-                if target.head is target:
-                    break
-                target = target.head
+            if _about_talks(head.head):
+                weight = 3.0
         elif root.dep_ == "compound" and target_class(head) == "talk":
             weight = 3.0
         if span.start == 0 or (span.start <= 12 and span.text.isupper()):
             weight = max(weight, 2.0)
         if not weight:
             continue
+        if actor and actor.canonical in parties and (actor.form == "name" or weight < 3.0):
+            continue  # a side's own name, or its capital in a dateline, is not where talks are
         if actor and actor.form == "name":
             weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
         if span.sent.start in background_only:
@@ -297,7 +313,7 @@ def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
     return Track(
         parties=parties,
         mediators=mediators,
-        venue=choose_venue(reading, events),
+        venue=choose_venue(reading, events, parties),
         round=choose_round(reading),
         status=status,
         confidence=confidence,
