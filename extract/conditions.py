@@ -1,25 +1,40 @@
 """What each side asks, offers or proposes, and who says so.
 
-A condition is a trigger (a verb such as "demand" or "pledge", or a noun such as
-"Islamabad's demand for ...") plus the clause it governs. The party is found by syntax:
-the trigger's subject or possessor; when that is a pronoun or a generic noun ("officials",
-"their team"), the subject of the reporting verb above it ("Afghan officials said their
-team had offered ..."). Markers inside the clause refine the kind: "before"/"until" make a
-precondition, "in return"/"in turn" a counter-condition.
+A condition is a trigger (a verb such as "demand" or "pledge", a noun such as
+"Islamabad's demand for ...", or a modal clause in reported speech: "X said Pakistan
+would ...", "Y says any settlement must ...") plus the clause it governs.
+
+The party is found by syntax, in this order: an actor named in the trigger's subject or
+possessor; a person whose title ties them to an actor earlier in the article ("Kosovo
+Prime Minister Albin Kurti" makes a later "Kurti insists" Kosovo's); a generic noun
+("the army", "the opposition") standing for the actor it usually means; a pronoun, taken
+as the last speaker; and finally the subject of the reporting verb above the trigger.
+Markers refine the kind: "before"/"until"/"first" make a precondition, "in return"/"in
+turn" a counter-condition.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extract.actors import Mention
-from extract.outcomes import cues, is_irrealis
+from extract.actors import Mention, generics
+from extract.outcomes import cues
 
-_REPORTING = frozenset({"say", "tell", "state", "add", "announce", "insist", "argue", "write"})
+_REPORTING = frozenset(
+    {"say", "tell", "state", "add", "announce", "argue", "write", "insist", "warn", "note"}
+)
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
+_STATE_GENERICS = frozenset(
+    {"government", "army", "military", "junta", "regime", "authorities", "administration"}
+)
+_GROUP_GENERICS = frozenset({"rebels", "rebel", "insurgents", "group", "movement", "militia"})
+_BOTH = frozenset({"sides", "countries", "parties", "governments", "neighbours", "neighbors"})
+BOTH_SIDES = "*both*"  # placeholder the track builder expands into its two parties
+_DEMAND_NOUNS = frozenset({"demand", "condition", "precondition", "line", "prerequisite"})
 
 
 @dataclass
@@ -30,9 +45,76 @@ class Clause:
     sentence: Span
 
 
+class Resolver:
+    """Maps a subject phrase to a canonical actor, remembering who spoke last."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.mentions: list[Mention] = [
+            m for m in doc._.mentions if m.role != "place" and m.kind in {"state", "group", "org"}
+        ]
+        self.by_start = {m.start: m for m in self.mentions}
+        counts = Counter(m.canonical for m in self.mentions if m.kind == "state")
+        group_counts = Counter(m.canonical for m in self.mentions if m.kind == "group")
+        self.home_state = counts.most_common(1)[0][0] if counts else None
+        self.top_group = group_counts.most_common(1)[0][0] if group_counts else None
+        self.people = self._affiliations(doc)
+        self.last_speaker: str | None = None
+
+    def _affiliations(self, doc: Doc) -> dict[str, str]:
+        """Person -> actor, from titles: "Pakistan's Defence Minister Khawaja Asif",
+        "Turkish Cypriot leader Ersin Tatar", "Kurti, Kosovo's prime minister"."""
+        people: dict[str, str] = {}
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            lo = max(ent.sent.start, ent.start - 6)
+            window = list(doc[lo : ent.start])
+            for child in ent.root.children:
+                if child.dep_ == "appos":
+                    window.extend(child.subtree)
+            if ent.root.dep_ == "appos":
+                window.extend(t for t in ent.root.head.subtree if t.i < ent.start)
+            for token in reversed(window):
+                mention = self.by_start.get(token.i)
+                if mention:
+                    people.setdefault(ent.root.text, mention.canonical)
+                    people.setdefault(ent.text, mention.canonical)
+                    break
+        return people
+
+    def resolve(self, phrase: Token) -> str | None:
+        tokens = list(phrase.subtree)
+        idx = {t.i for t in tokens}
+        for m in self.mentions:
+            if m.start in idx:
+                return m.canonical
+        for t in tokens:
+            if t.ent_type_ == "PERSON" and t.text in self.people:
+                return self.people[t.text]
+        lemma = phrase.lemma_.lower()
+        if phrase.pos_ == "NOUN":
+            if lemma in _STATE_GENERICS or phrase.lower_ in _STATE_GENERICS:
+                return self.home_state
+            named = generics().get(lemma, set()) | generics().get(phrase.lower_, set())
+            present = [m.canonical for m in self.mentions if m.canonical in named]
+            if present:
+                return present[0]
+            if lemma in _GROUP_GENERICS or phrase.lower_ in _GROUP_GENERICS:
+                return self.top_group
+            if phrase.lower_ in _BOTH and any(c.lower_ in {"two", "both"} for c in phrase.children):
+                return BOTH_SIDES
+        if phrase.pos_ == "PRON" and phrase.lower_ in {"he", "she", "they", "it", "we"}:
+            return self.last_speaker
+        return None
+
+
 def _trigger_kind(token: Token) -> str | None:
     c = cues()["condition_triggers"]
     key = token.lemma_.lower()
+    if token.pos_ == "NOUN" and key in _DEMAND_NOUNS:
+        if key == "line" and not any(ch.lower_ == "red" for ch in token.children):
+            return None
+        return "demand"
     for kind in ("proposal", "guarantee", "demand"):
         if key in c[kind]:
             if key in {"call", "put", "present", "table"} and not _has_particle(token):
@@ -45,82 +127,101 @@ def _trigger_kind(token: Token) -> str | None:
                 continue
             if key in {"need", "must", "expect"} and token.pos_ != "VERB":
                 continue
+            if token.pos_ not in {"VERB", "NOUN", "ADJ"}:
+                continue
+            if key in {"present", "table", "put"} and _objects_demands(token):
+                return "demand"
             return kind
     return None
 
 
+def _objects_demands(token: Token) -> bool:
+    return any(
+        t.lemma_ in {"demand", "condition"}
+        for c in token.children
+        if c.dep_ == "dobj"
+        for t in c.subtree
+    )
+
+
 def _has_particle(token: Token) -> bool:
-    """ "call for", "put forward", "present a plan", "tabled a proposal"."""
+    """ "call for", "put forward", "present a plan", "tabled a set of demands"."""
     for child in token.children:
         if child.dep_ == "prt" and child.lower_ in {"forward", "up"}:
             return True
         if child.dep_ == "prep" and child.lower_ == "for":
             return True
-        if child.dep_ == "dobj" and child.lemma_ in {
-            "plan",
-            "proposal",
-            "list",
-            "offer",
-            "roadmap",
-        }:
+        if child.dep_ == "dobj" and any(
+            t.lemma_ in {"plan", "proposal", "list", "offer", "roadmap", "demand", "condition"}
+            for t in child.subtree
+        ):
             return True
     return False
 
 
-def _mention_in(tokens: list[Token], mentions: list[Mention]) -> str | None:
-    idx = {t.i for t in tokens}
-    for m in mentions:
-        if m.role != "place" and m.kind in {"state", "group", "org"} and m.start in idx:
-            return m.canonical
+def _modal_kind(token: Token) -> str | None:
+    """Reported commitments and requirements without a trigger verb:
+    "X said Pakistan would withdraw" (guarantee), "Y says a deal must include" (demand)."""
+    if token.pos_ != "VERB" or token.dep_ not in {"ccomp", "conj"}:
+        return None
+    head = token.head if token.dep_ == "ccomp" else token.head.head
+    if head.lemma_ not in _REPORTING:
+        return None
+    auxes = {c.lower_ for c in token.children if c.dep_ == "aux"}
+    if auxes & {"must", "should"} or token.lemma_ == "need":
+        return "demand"
+    if auxes & {"will", "would", "'ll"}:
+        return "guarantee"
     return None
 
 
-def _party(token: Token, mentions: list[Mention]) -> str | None:
-    node: Token | None = token
+def _speaker(token: Token, resolver: Resolver) -> str | None:
+    node = token
     for _ in range(5):
-        if node is None:
-            break
+        if node.head is node:
+            return None
+        node = node.head
+        if node.lemma_ in _REPORTING:
+            for ch in node.children:
+                if ch.dep_ in {"nsubj", "nsubjpass"}:
+                    return resolver.resolve(ch)
+    return None
+
+
+def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
+    node: Token = token
+    for _ in range(5):
         subjects = [ch for ch in node.children if ch.dep_ in _SUBJECT_DEPS]
-        if node.dep_ in {"dobj", "nsubj", "attr", "pobj"} and node.pos_ == "NOUN":
-            subjects += [ch for ch in node.children if ch.dep_ in {"poss", "amod", "compound"}]
+        if node.pos_ == "NOUN":
+            subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
         for subj in subjects:
-            name = _mention_in(list(subj.subtree), mentions)
+            name = resolver.resolve(subj)
             if name:
                 return name
         if node.head is node:
             break
         nxt = node.head
-        # "X's central demand was that ..." : the noun subject of the copula
-        if nxt.lemma_ == "be":
+        if nxt.lemma_ == "be":  # "X's central demand was that ..."
             for ch in nxt.children:
-                if ch.dep_ == "nsubj":
-                    name = _mention_in(list(ch.subtree), mentions)
+                if ch.dep_ == "nsubj" and ch is not node:
+                    name = resolver.resolve(ch)
                     if name:
                         return name
-        if subjects and nxt.lemma_ not in _REPORTING and node.dep_ != "xcomp":
-            # A subject that is not an actor ("the government") but not a pronoun either:
-            # keep climbing only through reported speech.
-            if not all(
-                s.pos_ == "PRON" or s.lemma_ in {"official", "team", "side"} for s in subjects
-            ):
-                pass
         node = nxt
     return None
 
 
-def _kind_refined(kind: str, span_tokens: list[Token], sent: Span) -> str:
+def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
     c = cues()["condition_triggers"]
     words = {t.lower_ for t in sent}
-    if (
-        kind == "demand"
-        and words & set(c["counter_markers"])
-        and ("in" in words or "counter" in words)
+    if kind == "demand" and (
+        {"return", "exchange"} & words and "in" in words or ("in" in words and "turn" in words)
     ):
         return "counter_condition"
-    clause_words = {t.lower_ for t in span_tokens}
-    if kind in {"demand", "guarantee"} and clause_words & set(c["precondition_markers"]):
+    clause_words = {t.lower_ for t in clause}
+    if kind in {"demand", "guarantee"} and clause_words & c["precondition_markers"]:
         return "precondition"
-    if "precondition" in words or "prerequisite" in words:
+    if {"precondition", "prerequisite"} & words:
         return "precondition"
     return kind
 
@@ -139,9 +240,12 @@ def _clause(token: Token) -> list[Token]:
             "relcl",
             "advcl",
             "oprd",
+            "appos",
+            "acomp",
+            "dative",
         }:
             parts.extend(child.subtree)
-        elif child.dep_ == "prt":
+        elif child.dep_ in {"prt", "neg", "aux"} and child.i > token.i:
             parts.append(child)
     if not parts and token.head is not token and token.head.lemma_ == "be":
         for child in token.head.children:
@@ -150,28 +254,50 @@ def _clause(token: Token) -> list[Token]:
     return sorted(parts, key=lambda t: t.i)
 
 
+def _track_speakers(sent: Span, resolver: Resolver) -> None:
+    for token in sent:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
+            if token.pos_ == "PRON":
+                continue
+            name = resolver.resolve(token)
+            if name and name != BOTH_SIDES:
+                resolver.last_speaker = name
+
+
 def find_conditions(doc: Doc) -> list[Clause]:
-    mentions: list[Mention] = doc._.mentions
+    resolver = Resolver(doc)
     found: list[Clause] = []
     for sent in doc.sents:
-        used: set[int] = set()
+        if sent.text.rstrip().endswith("?"):
+            _track_speakers(sent, resolver)
+            continue
         for token in sent:
             kind = _trigger_kind(token)
-            if kind is None:
-                continue
+            modal = kind is None
+            if modal:
+                kind = _modal_kind(token)
+                if kind is None:
+                    continue
             parts = _clause(token)
             if len(parts) < 2:
                 continue
-            if kind == "guarantee" and is_irrealis(token, "scheduled") and token.pos_ != "NOUN":
-                # "would be ready to" still pledges; questions and "if" clauses do not
-                if sent.text.rstrip().endswith("?"):
-                    continue
-            party = _party(token, mentions)
+            if modal:
+                parts = sorted([token, *parts], key=lambda t: t.i)
+                party = (
+                    _speaker(token, resolver)
+                    if kind == "demand"
+                    else _party(token, resolver, kind) or None
+                )
+            else:
+                party = _party(token, resolver, kind)
+                if kind == "demand" and token.lemma_ in {"need", "must"}:
+                    party = _speaker(token, resolver) or party
+                party = party or _speaker(token, resolver)
             if party is None:
                 continue
-            used.update(t.i for t in parts)
             text = doc[parts[0].i : parts[-1].i + 1].text
             found.append(Clause(party, _kind_refined(kind, parts, sent), text, sent))
+        _track_speakers(sent, resolver)
     return found
 
 

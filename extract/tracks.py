@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Mention, gazetteer
-from extract.conditions import Clause
+from extract.conditions import BOTH_SIDES, Clause
 from extract.models import Condition, Event, Track
 from extract.outcomes import Cue, target_class
 
@@ -318,7 +318,7 @@ def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
         status=status,
         confidence=confidence,
         events=[_event(e, reading) for e in events],
-        conditions=_conditions(clauses, reading),
+        conditions=_conditions(clauses, parties),
     )
 
 
@@ -340,19 +340,22 @@ def _event(e: Cue, reading: Reading) -> Event:
     )
 
 
-def _conditions(clauses: list[Clause], reading: Reading) -> list[Condition]:
+def _conditions(clauses: list[Clause], parties: list[str]) -> list[Condition]:
     out: list[Condition] = []
     seen: set[tuple[str, str]] = set()
     for c in clauses:
-        if (c.party, c.text) in seen:
-            continue
-        seen.add((c.party, c.text))
-        out.append(
-            Condition(
-                party=c.party,
-                kind=c.kind,  # type: ignore[arg-type]
-                text=c.text,
-                sentence=c.sentence.text.strip(),
-            )
-        )
+        for party in parties if c.party == BOTH_SIDES else [c.party]:
+            if (party, c.text) in seen:
+                continue
+            seen.add((party, c.text))
+            out.append(_condition(c, party))
     return out
+
+
+def _condition(c: Clause, party: str) -> Condition:
+    return Condition(
+        party=party,
+        kind=c.kind,  # type: ignore[arg-type]
+        text=c.text,
+        sentence=c.sentence.text.strip(),
+    )
