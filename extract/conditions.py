@@ -25,7 +25,27 @@ from extract.actors import Mention, generics
 from extract.outcomes import cues
 
 _REPORTING = frozenset(
-    {"say", "tell", "state", "add", "announce", "argue", "write", "insist", "warn", "note"}
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "announce",
+        "argue",
+        "write",
+        "insist",
+        "warn",
+        "note",
+        "repeat",
+        "reiterate",
+        "stress",
+        "maintain",
+        "claim",
+        "emphasise",
+        "emphasize",
+        "confirm",
+        "hope",
+    }
 )
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 _STATE_GENERICS = frozenset(
@@ -34,7 +54,9 @@ _STATE_GENERICS = frozenset(
 _GROUP_GENERICS = frozenset({"rebels", "rebel", "insurgents", "group", "movement", "militia"})
 _BOTH = frozenset({"sides", "countries", "parties", "governments", "neighbours", "neighbors"})
 BOTH_SIDES = "*both*"  # placeholder the track builder expands into its two parties
-_DEMAND_NOUNS = frozenset({"demand", "condition", "precondition", "line", "prerequisite"})
+_DEMAND_NOUNS = frozenset(
+    {"demand", "condition", "precondition", "line", "prerequisite", "priority"}
+)
 
 
 @dataclass
@@ -53,7 +75,10 @@ class Resolver:
             m for m in doc._.mentions if m.role != "place" and m.kind in {"state", "group", "org"}
         ]
         self.by_start = {m.start: m for m in self.mentions}
-        counts = Counter(m.canonical for m in self.mentions if m.kind == "state")
+        mediators = {m.canonical for m in self.mentions if m.role == "mediator"}
+        counts = Counter(
+            m.canonical for m in self.mentions if m.kind == "state" and m.canonical not in mediators
+        )
         group_counts = Counter(m.canonical for m in self.mentions if m.kind == "group")
         self.home_state = counts.most_common(1)[0][0] if counts else None
         self.top_group = group_counts.most_common(1)[0][0] if group_counts else None
@@ -83,7 +108,9 @@ class Resolver:
         return people
 
     def resolve(self, phrase: Token) -> str | None:
-        tokens = list(phrase.subtree)
+        if phrase.ent_type_ == "PERSON" and phrase.text in self.people:
+            return self.people[phrase.text]
+        tokens = _core(phrase)
         idx = {t.i for t in tokens}
         for m in self.mentions:
             if m.start in idx:
@@ -91,6 +118,8 @@ class Resolver:
         for t in tokens:
             if t.ent_type_ == "PERSON" and t.text in self.people:
                 return self.people[t.text]
+        if any(t.lemma_.lower() in _STATE_GENERICS and t.i != phrase.i for t in tokens):
+            return self.home_state  # "Government spokesman X", "the military's statement"
         lemma = phrase.lemma_.lower()
         if phrase.pos_ == "NOUN":
             if lemma in _STATE_GENERICS or phrase.lower_ in _STATE_GENERICS:
@@ -108,6 +137,15 @@ class Resolver:
         return None
 
 
+def _core(phrase: Token) -> list[Token]:
+    """The phrase without its clausal modifiers: "Tatar, backed by Ankara" is Tatar."""
+    out = [phrase]
+    for child in phrase.children:
+        if child.dep_ not in {"acl", "relcl", "advcl", "appos", "punct"}:
+            out.extend(child.subtree)
+    return out
+
+
 def _trigger_kind(token: Token) -> str | None:
     c = cues()["condition_triggers"]
     key = token.lemma_.lower()
@@ -120,7 +158,8 @@ def _trigger_kind(token: Token) -> str | None:
             if key in {"call", "put", "present", "table"} and not _has_particle(token):
                 continue
             if key in {"agree", "accept", "ready", "willing", "prepared"} and not any(
-                ch.dep_ in {"xcomp"} for ch in token.children
+                ch.dep_ == "xcomp" or (ch.dep_ == "prep" and ch.lower_ == "to")
+                for ch in token.children
             ):
                 continue
             if key == "plan" and token.pos_ != "NOUN":
@@ -149,8 +188,10 @@ def _has_particle(token: Token) -> bool:
     for child in token.children:
         if child.dep_ == "prt" and child.lower_ in {"forward", "up"}:
             return True
-        if child.dep_ == "prep" and child.lower_ == "for":
+        if child.dep_ == "prep" and child.lower_ in {"for", "on"}:
             return True
+        if any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
+            return True  # "called for observers to be deployed"
         if child.dep_ == "dobj" and any(
             t.lemma_ in {"plan", "proposal", "list", "offer", "roadmap", "demand", "condition"}
             for t in child.subtree
@@ -170,6 +211,15 @@ def _modal_kind(token: Token) -> str | None:
     auxes = {c.lower_ for c in token.children if c.dep_ == "aux"}
     if auxes & {"must", "should"} or token.lemma_ == "need":
         return "demand"
+    if token.lemma_ == "have" and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in token.children
+    ):
+        return "demand"  # "X had to be recognised before ..."
+    if any(
+        c.dep_ == "acomp" and c.lower_ in {"negotiable", "essential", "indispensable"}
+        for c in token.children
+    ):
+        return "demand"  # "withdrawal remains non-negotiable"
     if auxes & {"will", "would", "'ll"}:
         return "guarantee"
     return None
@@ -247,9 +297,9 @@ def _clause(token: Token) -> list[Token]:
             parts.extend(child.subtree)
         elif child.dep_ in {"prt", "neg", "aux"} and child.i > token.i:
             parts.append(child)
-    if not parts and token.head is not token and token.head.lemma_ == "be":
+    if not parts and token.head is not token and token.head.lemma_ in {"be", "remain"}:
         for child in token.head.children:
-            if child.dep_ in {"attr", "ccomp", "acomp"} and child is not token:
+            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not token:
                 parts.extend(child.subtree)
     return sorted(parts, key=lambda t: t.i)
 
@@ -282,7 +332,10 @@ def find_conditions(doc: Doc) -> list[Clause]:
             if len(parts) < 2:
                 continue
             if modal:
-                parts = sorted([token, *parts], key=lambda t: t.i)
+                subject = [
+                    t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
+                ]
+                parts = sorted([*subject, token, *parts], key=lambda t: t.i)
                 party = (
                     _speaker(token, resolver)
                     if kind == "demand"
@@ -295,7 +348,8 @@ def find_conditions(doc: Doc) -> list[Clause]:
                 party = party or _speaker(token, resolver)
             if party is None:
                 continue
-            text = doc[parts[0].i : parts[-1].i + 1].text
+            end = max(parts[-1].i, token.right_edge.i if token.pos_ == "VERB" else 0)
+            text = doc[parts[0].i : end + 1].text
             found.append(Clause(party, _kind_refined(kind, parts, sent), text, sent))
         _track_speakers(sent, resolver)
     return found
