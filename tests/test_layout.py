@@ -51,8 +51,8 @@ def test_the_readme_documents_every_command() -> None:
     for command in (
         "parley run --once",
         "parley extract --json",
-        "parley tracks --json",
-        "parley alerts --json",
+        "parley tracks [--json]",
+        "parley alerts [--json]",
         "parley alerts retry",
         "make run",
         "make test",

@@ -1,0 +1,68 @@
+"""Actor names, metonyms and roles."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from extract.actors import gazetteer
+
+
+def roles(nlp: Language, text: str) -> dict[str, set[str]]:
+    doc = nlp(text)
+    out: dict[str, set[str]] = {}
+    for m in doc._.mentions:
+        out.setdefault(m.canonical, set()).add(m.role)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("Turkey", "Türkiye"),
+        ("Iran, Islamic Republic of", "Iran"),
+        ("Vietnam", "Viet Nam"),
+        ("Russian Federation", "Russia"),
+        ("DRC", "Democratic Republic of the Congo"),
+        ("Korea, Democratic People's Republic of", "North Korea"),
+        ("Bolivia, Plurinational State of", "Bolivia"),
+        ("the Kremlin", "Russia"),
+        ("Islamabad", "Pakistan"),
+    ],
+)
+def test_gazetteer_gives_contract_names(surface: str, canonical: str) -> None:
+    assert gazetteer()[surface].canonical == canonical
+
+
+@pytest.mark.model
+def test_capital_as_subject_names_its_state(nlp: Language) -> None:
+    found = roles(nlp, "Islamabad demanded that Kabul act against the militants.")
+    assert found["Pakistan"] == {"actor"} and found["Afghanistan"] == {"actor"}
+
+
+@pytest.mark.model
+def test_capital_after_in_is_a_place(nlp: Language) -> None:
+    found = roles(nlp, "The delegations met in Doha on Sunday.")
+    assert found["Qatar"] == {"place"}
+
+
+@pytest.mark.model
+def test_mediated_by_makes_a_mediator(nlp: Language) -> None:
+    found = roles(nlp, "The talks between Sudan and Chad were mediated by Qatar.")
+    assert "mediator" in found["Qatar"] and "mediator" not in found["Sudan"]
+
+
+@pytest.mark.model
+def test_hosted_by_makes_a_mediator(nlp: Language) -> None:
+    assert "mediator" in roles(nlp, "The meeting was hosted by Türkiye.")["Türkiye"]
+
+
+@pytest.mark.model
+def test_object_of_hosting_is_not_a_mediator(nlp: Language) -> None:
+    found = roles(nlp, "Kenya hosted the Somali president on Monday.")
+    assert "mediator" not in found.get("Somalia", set())
+
+
+@pytest.mark.model
+def test_hyphenated_broker_is_a_mediator(nlp: Language) -> None:
+    assert "mediator" in roles(nlp, "The China-brokered truce held for a week.")["China"]

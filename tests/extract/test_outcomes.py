@@ -1,0 +1,73 @@
+"""Status events: the lexicon finds candidates, syntax decides whether they happened."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+pytestmark = pytest.mark.model
+
+
+def kinds(nlp: Language, text: str, *, current: bool | None = None) -> set[str]:
+    doc = nlp(text)
+    return {e.kind for e in doc._.events if current is None or e.current == current}
+
+
+def test_reported_collapse_is_a_current_collapse(nlp: Language) -> None:
+    assert "collapsed" in kinds(nlp, "Talks between Chile and Bolivia collapsed on Tuesday.", current=True)
+
+
+def test_negated_collapse_is_not_an_event(nlp: Language) -> None:
+    assert "collapsed" not in kinds(nlp, "The talks did not collapse on Tuesday.")
+
+
+def test_denied_collapse_is_not_an_event(nlp: Language) -> None:
+    assert "collapsed" not in kinds(nlp, "Officials denied that the negotiations had collapsed.")
+
+
+def test_no_violations_is_not_a_broken_truce(nlp: Language) -> None:
+    assert "ceasefire_broken" not in kinds(nlp, "No violations of the ceasefire were reported overnight.")
+
+
+def test_modal_could_is_hypothetical(nlp: Language) -> None:
+    assert "ceasefire_broken" not in kinds(nlp, "Diplomats warned that the fragile truce could collapse.")
+
+
+def test_would_resume_fighting_is_a_threat_not_a_broken_truce(nlp: Language) -> None:
+    found = kinds(nlp, "The rebels said they would end the ceasefire if the army advanced.")
+    assert "ceasefire_broken" not in found
+
+
+def test_question_is_not_an_event(nlp: Language) -> None:
+    assert not kinds(nlp, "Will the ceasefire collapse before the summit?")
+
+
+def test_past_perfect_truce_is_background(nlp: Language) -> None:
+    doc = nlp("Armenia and Azerbaijan had agreed a ceasefire before the talks opened in Vienna.")
+    truces = [e for e in doc._.events if e.kind == "ceasefire"]
+    assert truces and not any(e.current for e in truces)
+
+
+def test_earlier_this_month_is_background(nlp: Language) -> None:
+    doc = nlp("Earlier this month, Sudan and South Sudan signed a truce in Juba.")
+    truces = [e for e in doc._.events if e.kind == "ceasefire"]
+    assert truces and not any(e.current for e in truces)
+
+
+def test_older_year_is_background(nlp: Language) -> None:
+    doc = nlp("In 2014 the talks collapsed. In 2019 the two sides met again in Oslo.")
+    collapses = [e for e in doc._.events if e.kind == "collapsed"]
+    assert collapses and not collapses[0].current
+
+
+def test_ended_without_agreement_is_deadlock(nlp: Language) -> None:
+    assert "deadlock" in kinds(nlp, "The second round of talks ended on Friday without an agreement.")
+
+
+def test_truce_violation_is_ceasefire_broken(nlp: Language) -> None:
+    found = kinds(nlp, "Ethiopia accused Eritrea of violating the truce with artillery fire on Monday.")
+    assert "ceasefire_broken" in found
+
+
+def test_will_hold_talks_is_scheduled(nlp: Language) -> None:
+    assert "scheduled" in kinds(nlp, "Peru and Ecuador will hold talks in Lima next week.", current=True)
