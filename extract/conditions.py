@@ -108,7 +108,7 @@ class Resolver:
         return people
 
     def resolve(self, phrase: Token) -> str | None:
-        if phrase.ent_type_ == "PERSON" and phrase.text in self.people:
+        if phrase.pos_ == "PROPN" and phrase.text in self.people:
             return self.people[phrase.text]
         tokens = _core(phrase)
         idx = {t.i for t in tokens}
@@ -116,7 +116,7 @@ class Resolver:
             if m.start in idx:
                 return m.canonical
         for t in tokens:
-            if t.ent_type_ == "PERSON" and t.text in self.people:
+            if t.pos_ == "PROPN" and t.text in self.people:
                 return self.people[t.text]
         if any(t.lemma_.lower() in _STATE_GENERICS and t.i != phrase.i for t in tokens):
             return self.home_state  # "Government spokesman X", "the military's statement"

@@ -283,7 +283,7 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
     events: list[Cue] = []
     for sent in doc.sents:
         has_target = any(target_class(t) for t in sent)
-        if not has_target:
+        if not has_target or sent.text.rstrip().endswith("?"):
             continue
         seen: set[tuple[int, str]] = set()
         for token in sent:
@@ -371,7 +371,7 @@ def article_year(doc: Doc) -> int | None:
     if doc._.published:
         return doc._.published[0]
     head = doc.text[:400]
-    match = _YEAR.search(head)
+    match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
     if match:
         month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
         if month:

@@ -14,7 +14,9 @@ def kinds(nlp: Language, text: str, *, current: bool | None = None) -> set[str]:
 
 
 def test_reported_collapse_is_a_current_collapse(nlp: Language) -> None:
-    assert "collapsed" in kinds(nlp, "Talks between Chile and Bolivia collapsed on Tuesday.", current=True)
+    assert "collapsed" in kinds(
+        nlp, "Talks between Chile and Bolivia collapsed on Tuesday.", current=True
+    )
 
 
 def test_negated_collapse_is_not_an_event(nlp: Language) -> None:
@@ -26,11 +28,15 @@ def test_denied_collapse_is_not_an_event(nlp: Language) -> None:
 
 
 def test_no_violations_is_not_a_broken_truce(nlp: Language) -> None:
-    assert "ceasefire_broken" not in kinds(nlp, "No violations of the ceasefire were reported overnight.")
+    assert "ceasefire_broken" not in kinds(
+        nlp, "No violations of the ceasefire were reported overnight."
+    )
 
 
 def test_modal_could_is_hypothetical(nlp: Language) -> None:
-    assert "ceasefire_broken" not in kinds(nlp, "Diplomats warned that the fragile truce could collapse.")
+    assert "ceasefire_broken" not in kinds(
+        nlp, "Diplomats warned that the fragile truce could collapse."
+    )
 
 
 def test_would_resume_fighting_is_a_threat_not_a_broken_truce(nlp: Language) -> None:
@@ -61,13 +67,19 @@ def test_older_year_is_background(nlp: Language) -> None:
 
 
 def test_ended_without_agreement_is_deadlock(nlp: Language) -> None:
-    assert "deadlock" in kinds(nlp, "The second round of talks ended on Friday without an agreement.")
+    assert "deadlock" in kinds(
+        nlp, "The second round of talks ended on Friday without an agreement."
+    )
 
 
 def test_truce_violation_is_ceasefire_broken(nlp: Language) -> None:
-    found = kinds(nlp, "Ethiopia accused Eritrea of violating the truce with artillery fire on Monday.")
+    found = kinds(
+        nlp, "Ethiopia accused Eritrea of violating the truce with artillery fire on Monday."
+    )
     assert "ceasefire_broken" in found
 
 
 def test_will_hold_talks_is_scheduled(nlp: Language) -> None:
-    assert "scheduled" in kinds(nlp, "Peru and Ecuador will hold talks in Lima next week.", current=True)
+    assert "scheduled" in kinds(
+        nlp, "Peru and Ecuador will hold talks in Lima next week.", current=True
+    )
