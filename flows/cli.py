@@ -248,6 +248,82 @@ def alerts_retry(
     raise typer.Exit(0 if summary.failed == 0 else 1)
 
 
+feeds_app = typer.Typer(help="Feed subscriptions and their health.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+
+@feeds_app.command("list")
+def feeds_list(as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """The feeds with their health: last status, last error, failures in a row, entries."""
+    from flows.feeds_admin import feed_views
+
+    settings = _settings(config)
+    views = feed_views(settings)
+    if as_json:
+        typer.echo(json.dumps(views, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("url", "status", "failures", "entries", "last success", "last error")
+    for v in views:
+        table.add_row(
+            v["url"],
+            str(v["last_status"] or "-"),
+            str(v["consecutive_failures"]),
+            str(v["entries"]),
+            (v["last_success_at"] or "-")[:19],
+            (v["last_error"] or "")[:60],
+        )
+    Console().print(table)
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's URL.")],
+    interval: Annotated[float, typer.Option(help="Minutes between polls.")] = 15.0,
+    config: ConfigOption = None,
+) -> None:
+    """Subscribe to a feed (kept in the database, beside the configured ones)."""
+    from flows.feeds_admin import add_feed
+
+    add_feed(_settings(config), url, interval_minutes=interval)
+    typer.echo(f"added {url}")
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    url: Annotated[str, typer.Argument(help="The feed's URL.")], config: ConfigOption = None
+) -> None:
+    """Unsubscribe from a feed (its stories stay)."""
+    from flows.feeds_admin import remove_feed
+    from storage.feeds import FeedNotFoundError
+
+    try:
+        remove_feed(_settings(config), url)
+    except FeedNotFoundError as exc:
+        typer.echo(f"parley: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"removed {url}")
+
+
+@feeds_app.command("import")
+def feeds_import(
+    opml: Annotated[Path, typer.Argument(help="An OPML file exported from a feed reader.")],
+    interval: Annotated[float, typer.Option(help="Minutes between polls.")] = 15.0,
+    config: ConfigOption = None,
+) -> None:
+    """Subscribe to every feed an OPML file lists."""
+    from flows.feeds_admin import OpmlError, import_opml
+
+    try:
+        added = import_opml(_settings(config), opml, interval_minutes=interval)
+    except OpmlError as exc:
+        typer.echo(f"parley: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"imported {len(added)} feed(s)")
+
+
 @app.command()
 def web(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

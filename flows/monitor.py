@@ -239,6 +239,7 @@ def store_articles(
     """Drop repeats, read the rest with spaCy, and store each story in its own transaction."""
     summary = StoreSummary()
     to_read: list[tuple[FetchedEntry, SourceRecord, int | None]] = []
+    also_from: dict[int, list[SourceRecord]] = {}
     with session_scope(engine) as session:
         for item in fetched:
             if item.article is None:
@@ -265,31 +266,46 @@ def store_articles(
                     track_store.add_source(session, existing, source, now=datetime.now(UTC))
                 summary.duplicates += 1
                 continue
+            # The same story twice in this batch (two feeds, a syndicated copy): read it
+            # once and store the others as its extra sources.
+            twin = _batch_twin(to_read, source.canonical_url, fingerprint)
+            if twin is not None:
+                also_from.setdefault(twin, []).append(source)
+                summary.duplicates += 1
+                continue
             to_read.append((item, source, fingerprint))
     results = read_articles(nlp, [item.article for item, _, _ in to_read if item.article])
     records = [
-        story_record(
-            item.article,
-            result,
-            source=source,
-            fingerprint=fingerprint,
-            entry_published=item.entry.published,
-            note=item.note,
+        (
+            index,
+            story_record(
+                item.article,
+                result,
+                source=source,
+                fingerprint=fingerprint,
+                entry_published=item.entry.published,
+                note=item.note,
+            ),
         )
-        for (item, source, fingerprint), result in zip(to_read, results, strict=True)
+        for index, ((item, source, fingerprint), result) in enumerate(
+            zip(to_read, results, strict=True)
+        )
         if item.article is not None
     ]
     # Publication order, so a track moves through its statuses as the news did.
     epoch = datetime.min.replace(tzinfo=UTC)
-    records.sort(key=lambda r: r.published_at or epoch)
+    records.sort(key=lambda pair: pair[1].published_at or epoch)
     rules = alert_rules(settings)
     channel_names = [c.name for c in settings.channels]
-    for record in records:
+    for index, record in records:
         try:
             with session_scope(engine) as session:
+                now = datetime.now(UTC)
                 recorded = track_store.record_story(
-                    session, record, rules=rules, channels=channel_names, now=datetime.now(UTC)
+                    session, record, rules=rules, channels=channel_names, now=now
                 )
+                for extra in also_from.get(index, []):
+                    track_store.add_source(session, recorded.story_id, extra, now=now)
         except IntegrityError:
             # Another worker stored the same entry first: it is theirs, not a failure.
             summary.duplicates += 1
@@ -301,6 +317,19 @@ def store_articles(
                 {"story": record.source.url, "transition_id": t} for t in recorded.transition_ids
             ]
     return summary
+
+
+def _batch_twin(
+    pending: list[tuple[FetchedEntry, SourceRecord, int | None]],
+    url: str,
+    fingerprint: int | None,
+) -> int | None:
+    for index, (_, source, other) in enumerate(pending):
+        if source.canonical_url == url:
+            return index
+        if fingerprint is not None and other is not None and is_near_duplicate(fingerprint, other):
+            return index
+    return None
 
 
 def dispatch(engine: Engine, settings: Settings) -> DispatchSummary:

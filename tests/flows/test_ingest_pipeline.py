@@ -1,0 +1,110 @@
+"""Ingestion wired to storage: dedupe across feeds, feed health, subscriptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from flows import monitor
+from flows.feeds_admin import feed_views, import_opml, read_opml
+from flows.settings import PROJECT_ROOT, load_settings
+from storage.db import session_scope
+from storage.models import Alert, Story, StorySource
+from tests.http_server import LocalHTTPServer
+
+ARTICLE = (PROJECT_ROOT / "seeds" / "002_6f7fb15939a1daa8.txt").read_text()
+
+
+def _rss(items: list[tuple[str, str]]) -> bytes:
+    body = "".join(
+        f"<item><title>t</title><link>{link}</link><guid>{guid}</guid>"
+        "<pubDate>Wed, 29 Oct 2025 12:00:00 +0000</pubDate></item>"
+        for guid, link in items
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+    return f"{head}{body}</channel></rss>".encode()
+
+
+def _settings(tmp_path: Path, feed_urls: list[str], **extra: object):
+    return load_settings(
+        None,
+        database_url=f"sqlite:///{tmp_path / 'p.db'}",
+        feeds=[{"url": u} for u in feed_urls],
+        channels=[{"name": "jsonl", "kind": "jsonl", "path": str(tmp_path / "a.jsonl")}],
+        **extra,
+    )
+
+
+@pytest.mark.model
+def test_one_story_through_two_feeds_and_a_syndicated_copy_is_stored_once(tmp_path: Path) -> None:
+    with LocalHTTPServer() as server:
+        text = {"Content-Type": "text/plain; charset=utf-8"}
+        server.route("/world/talks", body=ARTICLE.encode(), headers=text)
+        syndicated = ARTICLE.replace("No comments:", "Distributed by Wire Partners.")
+        server.route("/partner/story-123", body=syndicated.encode(), headers=text)
+        a = server.route(
+            "/a.xml",
+            body=_rss([("a-1", server.url("/world/talks?utm_source=rss&utm_medium=feed"))]),
+        )
+        b = server.route(
+            "/b.xml",
+            body=_rss(
+                [
+                    ("b-1", server.url("/world/talks?fbclid=XYZ#comments")),
+                    ("b-2", server.url("/partner/story-123")),
+                ]
+            ),
+        )
+        settings = _settings(tmp_path, [a, b])
+        summary = monitor.run_once(settings)
+    assert (summary.store.stored, summary.store.duplicates) == (1, 2)
+    engine = monitor.open_database(settings.database_url)
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Story)).all()) == 1
+        sources = session.exec(select(StorySource)).all()
+    assert {(s.feed_url.rsplit("/", 1)[1], s.guid.rsplit("/", 1)[1]) for s in sources} == {
+        ("a.xml", "a-1"),
+        ("b.xml", "b-1"),
+        ("b.xml", "b-2"),
+    }
+
+
+def test_a_feed_failing_repeatedly_raises_one_feed_health_alert(tmp_path: Path) -> None:
+    with LocalHTTPServer() as server:
+        server.route("/down.xml", body=b"oops", status=503, headers={"Retry-After": "0"})
+        settings = _settings(tmp_path, [server.url("/down.xml")], feed_failure_alert_after=2)
+        engine = monitor.open_database(settings.database_url)
+        monitor.sync_feeds(engine, settings)
+        for _ in range(3):
+            outcomes, _ = monitor.poll_feeds(engine, settings)
+    assert outcomes[0].status == 503 and "RetryLater" in (outcomes[0].error or "")
+    with session_scope(engine) as session:
+        alerts = session.exec(select(Alert)).all()
+    assert [(a.kind, a.payload["consecutive_failures"]) for a in alerts] == [("feed_health", 2)]
+    (view,) = feed_views(settings)
+    assert (view["last_status"], view["consecutive_failures"]) == (503, 3)
+    assert "503" in view["last_error"] or "RetryLater" in view["last_error"]
+
+
+def test_opml_import_subscribes_to_every_nested_feed(tmp_path: Path) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="World"><outline text="A" xmlUrl="https://a.example/rss"/>'
+        '<outline text="B" type="rss" xmlUrl="https://b.example/atom"/></outline>'
+        "</body></opml>"
+    )
+    settings = _settings(tmp_path, [])
+    assert import_opml(settings, opml, interval_minutes=30) == [
+        "https://a.example/rss",
+        "https://b.example/atom",
+    ]
+    assert {v["url"] for v in feed_views(settings)} == {
+        "https://a.example/rss",
+        "https://b.example/atom",
+    }
+    (tmp_path / "bad.opml").write_text("<opml><body/></opml>")
+    with pytest.raises(Exception, match="lists no feeds"):
+        read_opml(tmp_path / "bad.opml")
