@@ -1,0 +1,70 @@
+"""Quality gate: the reader's scores on the labelled dev set and the seeds must not drop
+below the floors pinned in quality_floors.json (achieved scores minus 0.02 for noise).
+
+Lowering a floor is a deliberate act: edit the JSON in the same commit and say why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from spacy.language import Language
+
+from extract.inputs import load_article
+from extract.pipeline import read_articles
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+DEV = SHARED / "eval" / "dev"
+FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
+
+
+def _scorer() -> ModuleType:
+    path = SHARED / "eval" / "score.py"
+    if not path.exists():
+        pytest.skip(f"scorer not found at {path}")
+    spec = importlib.util.spec_from_file_location("parley_eval_score", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _labels(path: Path) -> list[dict]:
+    """The same normalisation score.py's main() applies before scoring."""
+    labels = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for lab in labels:
+        optional = lab.pop("optional", None) or {}
+        for key in ("parties", "mediators"):
+            lab.setdefault("optional_" + key, optional.get(key, []))
+        for key in ("parties", "mediators", "venue", "status", "background", "conditions"):
+            lab.setdefault(key, [])
+    return labels
+
+
+def _metrics(nlp: Language, labels_file: Path, texts: Path) -> dict:
+    labels = _labels(labels_file)
+    articles = [load_article(str(texts / lab["file"])) for lab in labels]
+    results = read_articles(nlp, articles)
+    outputs = {lab["id"]: r.model_dump() for lab, r in zip(labels, results, strict=True)}
+    metrics, _ = _scorer().score(labels, outputs, False)
+    return metrics
+
+
+def _check(metrics: dict, floors: dict[str, float]) -> None:
+    low = {k: (metrics[k], v) for k, v in floors.items() if (metrics[k] or 0.0) < v}
+    assert not low, f"below floor (got, floor): {low}"
+
+
+def test_dev_set_scores_stay_above_their_floors(nlp: Language) -> None:
+    _check(_metrics(nlp, DEV / "labels.jsonl", DEV), FLOORS["dev"])
+
+
+def test_seed_articles_stay_above_their_floors(nlp: Language) -> None:
+    _check(_metrics(nlp, DEV / "seeds.jsonl", REPO / "seeds"), FLOORS["seeds"])
