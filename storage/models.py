@@ -89,7 +89,7 @@ class Transition(SQLModel, table=True):
     track_id: int = Field(foreign_key="track.id", index=True)
     story_id: int = Field(foreign_key="story.id")
     from_status: str | None = None
-    to_status: str
+    to_status: str | None = None  # None only when a denial withdraws the first status
     at: datetime
     source_url: str
     sentence: str = Field(sa_column=Column(Text, nullable=False))

@@ -69,14 +69,20 @@ def enqueue_transition_alerts(
     now: datetime,
 ) -> list[int]:
     """Write an outbox row per channel that wants this transition and has none yet."""
-    wanted = matching_channels(
-        rules,
-        channels,
-        to_status=transition.to_status,
-        parties=track.parties,
-        confidence=transition.confidence,
-        sources=transition.sources,
-    )
+    # A correction matters to whoever watched the status it withdraws, too.
+    statuses = {transition.to_status, transition.from_status if transition.correction else None}
+    wanted: list[str] = []
+    for status in sorted(s for s in statuses if s):
+        for channel in matching_channels(
+            rules,
+            channels,
+            to_status=status,
+            parties=track.parties,
+            confidence=transition.confidence,
+            sources=transition.sources,
+        ):
+            if channel not in wanted:
+                wanted.append(channel)
     if not wanted:
         return []
     payload = transition_payload(session, track, transition)
@@ -144,6 +150,7 @@ def transition_payload(session: Session, track: Track, transition: Transition) -
             TrackCondition.track_id == track.id, TrackCondition.story_id == transition.story_id
         )
     ).all()
+    added, dropped = _condition_changes(session, track, transition, list(conditions))
     return {
         "type": "track.status_changed",
         "track": {
@@ -168,7 +175,40 @@ def transition_payload(session: Session, track: Track, transition: Transition) -
             {"party": c.party, "kind": c.kind, "text": c.text, "sentence": c.sentence}
             for c in conditions
         ],
+        "conditions_added": added,
+        "conditions_dropped": dropped,
     }
+
+
+def _condition_changes(
+    session: Session, track: Track, transition: Transition, current: list[TrackCondition]
+) -> tuple[list[dict], list[dict]]:
+    """What each party asks now that it did not in the previous report, and the reverse."""
+    earlier = session.exec(
+        select(TrackCondition)
+        .where(
+            TrackCondition.track_id == track.id,
+            TrackCondition.story_id != transition.story_id,
+            TrackCondition.at <= transition.at,
+        )
+        .order_by(col(TrackCondition.at).desc(), col(TrackCondition.id).desc())
+    ).all()
+    if not earlier or not current:
+        return [], []
+    previous_story = earlier[0].story_id
+    previous = [c for c in earlier if c.story_id == previous_story]
+
+    def key(c: TrackCondition) -> tuple[str, str]:
+        return c.party, " ".join(c.text.lower().split())
+
+    before, now = {key(c): c for c in previous}, {key(c): c for c in current}
+
+    def shape(c: TrackCondition) -> dict:
+        return {"party": c.party, "kind": c.kind, "text": c.text}
+
+    added = [shape(c) for k, c in now.items() if k not in before]
+    dropped = [shape(c) for k, c in before.items() if k not in now]
+    return added, dropped
 
 
 def _insert_once(session: Session, alert: Alert) -> Alert | None:

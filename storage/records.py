@@ -43,6 +43,9 @@ class TrackReport:
     round: str | None = None
     events: tuple[EventRecord, ...] = ()
     conditions: tuple[ConditionRecord, ...] = ()
+    # Statuses the article denies or corrects ("talks have not collapsed, the ministry
+    # said"), each with its sentence: a current status among them is reverted.
+    denials: tuple[EventRecord, ...] = ()
 
     @property
     def key(self) -> str:

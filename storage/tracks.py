@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from storage import changes, outbox
 from storage.models import Story, StorySource, Track, TrackCondition, TrackEvent, Transition
-from storage.records import AlertRule, SourceRecord, StoryRecord, TrackReport
+from storage.records import AlertRule, EventRecord, SourceRecord, StoryRecord, TrackReport
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,9 @@ def _apply_status(
 ) -> tuple[Transition | None, bool]:
     """Move the track's status if this report is newer and says something new."""
     assert track.id is not None
+    denial = next((d for d in report.denials if d.kind == track.status), None)
+    if denial is not None and (track.status_at is None or at >= track.status_at):
+        return _revert(session, track, story_id, denial, at=at, url=url, now=now), True
     change = changes.diff(track.status, track.status_at, report.status, at)
     if change.kind == "transition":
         evidence = report.evidence()
@@ -225,6 +228,43 @@ def _apply_status(
         session.flush()
         return latest, False
     return None, False
+
+
+def _revert(
+    session: Session,
+    track: Track,
+    story_id: int,
+    denial: EventRecord,
+    *,
+    at: datetime,
+    url: str,
+    now: datetime,
+) -> Transition:
+    """A denial of the current status: back to what the track was before it."""
+    latest = session.exec(
+        select(Transition)
+        .where(Transition.track_id == track.id, Transition.to_status == track.status)
+        .order_by(col(Transition.at).desc(), col(Transition.id).desc())
+    ).first()
+    previous = latest.from_status if latest is not None else None
+    assert track.id is not None
+    correction = Transition(
+        track_id=track.id,
+        story_id=story_id,
+        from_status=track.status,
+        to_status=previous,
+        at=at,
+        source_url=url,
+        sentence=denial.sentence,
+        confidence=denial.confidence,
+        correction=True,
+        recorded_at=now,
+    )
+    session.add(correction)
+    track.status, track.status_at = previous, at
+    session.add(track)
+    session.flush()
+    return correction
 
 
 def _independent_sources(session: Session, track_id: int, transition: Transition) -> int:

@@ -133,3 +133,83 @@ def test_the_same_feed_entry_cannot_be_stored_twice(database_url: str) -> None:
             session, feed_url="https://feeds.example/world.xml", guid="https://a.example/1"
         )
         assert tracks.find_story(session, canonical_url="https://a.example/1") is not None
+
+
+def test_a_denial_reverts_the_status_and_sends_a_correction_alert(database_url: str) -> None:
+    from dataclasses import replace
+
+    from storage.records import EventRecord, TrackReport
+
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0))
+    _record(engine, story("https://b.example/1", "collapsed", T0 + timedelta(days=1)))
+    denial_sentence = "Talks have not collapsed, the foreign ministry said."
+    report = TrackReport(
+        parties=("Afghanistan", "Pakistan"),
+        status=None,
+        confidence=0.7,
+        denials=(EventRecord("collapsed", True, denial_sentence, 0.7),),
+    )
+    base = story("https://c.example/1", None, T0 + timedelta(days=1, hours=3))
+    recorded = _record(engine, replace(base, tracks=(report,)))
+    assert _transitions(engine)[-1] == ("collapsed", "ongoing")
+    assert len(recorded.alert_ids) == len(CHANNELS)
+    with session_scope(engine) as session:
+        alert = session.get(Alert, recorded.alert_ids[0])
+        (view,) = tracks_view(session)
+    assert alert.payload["transition"]["correction"] is True
+    assert alert.payload["evidence"][0]["sentence"] == denial_sentence
+    assert view["status"] == "ongoing"
+
+
+def test_a_denial_of_a_status_the_track_does_not_have_changes_nothing(database_url: str) -> None:
+    from storage.records import EventRecord, TrackReport
+
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0))
+    base = story("https://c.example/1", None, T0 + timedelta(days=1))
+    report = TrackReport(
+        parties=("Afghanistan", "Pakistan"),
+        status=None,
+        confidence=0.7,
+        denials=(EventRecord("collapsed", True, "Talks did not collapse.", 0.7),),
+    )
+    from dataclasses import replace
+
+    recorded = _record(engine, replace(base, tracks=(report,)))
+    assert recorded.transition_ids == () and _transitions(engine) == [(None, "ongoing")]
+
+
+def test_the_alert_says_which_conditions_were_added_and_dropped(database_url: str) -> None:
+    from dataclasses import replace
+
+    from storage.records import ConditionRecord
+
+    engine = _engine(database_url)
+
+    def with_conditions(record, *texts: str):
+        conditions = tuple(ConditionRecord("Pakistan", "demand", t, t + ".") for t in texts)
+        return replace(record, tracks=(replace(record.tracks[0], conditions=conditions),))
+
+    _record(
+        engine,
+        with_conditions(
+            story("https://a.example/1", "ongoing", T0),
+            "hand over TTP leaders",
+            "sign a written pledge",
+        ),
+    )
+    recorded = _record(
+        engine,
+        with_conditions(
+            story("https://a.example/2", "deadlock", T0 + timedelta(days=3)),
+            "sign a written pledge",
+            "accept a joint monitoring mechanism",
+        ),
+    )
+    with session_scope(engine) as session:
+        payload = session.get(Alert, recorded.alert_ids[0]).payload
+    assert [c["text"] for c in payload["conditions_added"]] == [
+        "accept a joint monitoring mechanism"
+    ]
+    assert [c["text"] for c in payload["conditions_dropped"]] == ["hand over TTP leaders"]

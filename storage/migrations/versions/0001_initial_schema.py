@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 12:15:08.218455
+Create Date: 2026-11-23 12:31:58.529207
 """
 
 from collections.abc import Sequence
@@ -152,7 +152,7 @@ def upgrade() -> None:
         sa.Column("track_id", sa.Integer(), nullable=False),
         sa.Column("story_id", sa.Integer(), nullable=False),
         sa.Column("from_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("to_status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("to_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("source_url", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("sentence", sa.Text(), nullable=False),
