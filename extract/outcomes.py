@@ -78,7 +78,7 @@ def anchor_key(token: Token) -> str:
 def target_class(token: Token) -> str | None:
     """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
     table = cues()["target_of"]
-    if token.pos_ not in {"NOUN", "PROPN"}:
+    if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
         return None
     found = {table.get(_key(token)), table.get(token.lower_)}
     for child in token.children:
@@ -117,8 +117,16 @@ def _related(token: Token) -> list[Token]:
     return out
 
 
+# Verbs that are themselves about talks: "the leaders will meet", "agreed to talk".
+_TALK_VERBS = frozenset({"meet", "talk", "negotiate"})
+_TRUCE_NOUNS = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
+
+
 def _find_target(token: Token) -> tuple[str | None, float]:
-    found = {target_class(other) for other in _related(token)}
+    related = _related(token)
+    found = {target_class(other) for other in related}
+    if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *related]):
+        found.add("talk")
     for cls in ("truce", "deal", "talk"):
         if cls in found:
             return cls, 0.85
@@ -311,7 +319,8 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                 if is_negated(token):
                     continue
                 if kind == "ongoing" and (
-                    _future(token) or (token.dep_ == "xcomp" and token.head.lemma_ == "agree")
+                    _future(token)
+                    or (token.dep_ in {"xcomp", "advcl"} and token.head.lemma_ == "agree")
                 ):
                     kind = "scheduled"
             if is_irrealis(token, kind):
@@ -345,7 +354,7 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
         cls = target_class(token)
         if (
             cls == "truce"
-            and token.pos_ in {"NOUN", "PROPN"}
+            and token.lemma_.lower() in _TRUCE_NOUNS
             and (sent.start, "ceasefire") not in seen
         ):
             if is_negated(token):
