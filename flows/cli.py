@@ -148,6 +148,33 @@ def run(
         time.sleep(every)
 
 
+@app.command("dispatch")
+def dispatch_command(
+    loop: Annotated[bool, typer.Option("--loop", help="Keep delivering until stopped.")] = False,
+    interval: Annotated[float, typer.Option(help="With --loop: seconds between checks.")] = 1.0,
+    config: ConfigOption = None,
+) -> None:
+    """Deliver due alerts from the outbox; run several at once to scale out."""
+    import time
+
+    from flows.channels import build_channels
+    from flows.dispatch import dispatch_pending
+    from storage.db import open_database
+
+    settings = _settings(config)
+    engine = open_database(settings.database_url)
+    channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
+    while True:
+        summary = dispatch_pending(engine, channels, settings.delivery)
+        if summary.delivered or summary.failed:
+            typer.echo(
+                f"delivered {summary.delivered}, failed {summary.failed}, dead {summary.dead}"
+            )
+        if not loop:
+            raise typer.Exit(0 if summary.failed == 0 else 1)
+        time.sleep(interval)
+
+
 @app.command()
 def tracks(as_json: JsonOption = False, config: ConfigOption = None) -> None:
     """The negotiation tracks, their status and how they got there."""
@@ -231,10 +258,10 @@ def alerts_retry(
 
     from flows import monitor
     from storage import outbox
-    from storage.db import session_scope
+    from storage.db import open_database, session_scope
 
     settings = _settings(config)
-    engine = monitor.open_database(settings.database_url)
+    engine = open_database(settings.database_url)
     try:
         with session_scope(engine) as session:
             outbox.retry(session, alert_id, now=datetime.now(UTC))
@@ -364,10 +391,9 @@ def bench(
 
 
 def _with_session(settings: Settings, view: object) -> list[dict]:
-    from flows import monitor
-    from storage.db import session_scope
+    from storage.db import open_database, session_scope
 
-    engine = monitor.open_database(settings.database_url)
+    engine = open_database(settings.database_url)
     with session_scope(engine) as session:
         return view(session)  # type: ignore[operator]
 

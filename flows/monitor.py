@@ -28,7 +28,7 @@ from flows.settings import Settings
 from storage import feeds as feed_store
 from storage import outbox
 from storage import tracks as track_store
-from storage.db import make_engine, migrate, session_scope
+from storage.db import open_database, session_scope
 from storage.records import AlertRule, SourceRecord
 
 log = logging.getLogger("parley.monitor")
@@ -98,14 +98,6 @@ def alert_rules(settings: Settings) -> list[AlertRule]:
         )
         for rule in settings.rules
     ]
-
-
-@lru_cache(maxsize=4)
-def open_database(database_url: str) -> Engine:
-    """One engine per URL and process, migrated on first use."""
-    engine = make_engine(database_url)
-    migrate(engine)
-    return engine
 
 
 @lru_cache(maxsize=2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -54,6 +55,14 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except Exception as exc:
         raise DatabaseError(f"could not migrate {engine.url!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def open_database(database_url: str) -> Engine:
+    """One engine per URL and process, migrated on first use."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    return engine
 
 
 @contextmanager
