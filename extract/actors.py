@@ -158,6 +158,17 @@ def _is_mediation_word(token: Token) -> bool:
     )
 
 
+_ROLE_VERBS = frozenset({"act", "serve", "take", "play", "join", "lead", "participate", "offer"})
+
+
+def _role_object_is_mediation(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ in {"prep", "dobj"}:
+            if any(_is_mediation_word(t) and t.pos_ == "NOUN" for t in child.subtree):
+                return True
+    return False
+
+
 def _mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
@@ -173,10 +184,12 @@ def _mediation_cue(span: Span) -> bool:
         return True
     token: Token = span.root
     for _ in range(4):
-        if any(
-            c.dep_ in {"relcl", "appos", "acl"} and _is_mediation_word(c) for c in token.children
-        ):
-            return True
+        for c in token.children:
+            if c.dep_ in {"relcl", "appos", "acl"} and (
+                _is_mediation_word(c)
+                or any(g.dep_ == "conj" and _is_mediation_word(g) for g in c.children)
+            ):
+                return True
         head = token.head
         dep = token.dep_
         if dep in {"nsubj", "poss", "compound", "amod", "nmod"} and _is_mediation_word(head):
@@ -185,6 +198,8 @@ def _mediation_cue(span: Span) -> bool:
             c.dep_ in {"advcl", "xcomp"} and _is_mediation_word(c) for c in head.children
         ):
             return True
+        if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
+            return True  # "X will act as intermediary", "X took part in the mediation"
         if dep == "pobj" and head.lower_ in {"by", "of", "from", "under", "with"}:
             governor = head.head
             if _is_mediation_word(governor) and not (
@@ -233,7 +248,33 @@ class ActorFinder:
             )
         mentions.sort(key=lambda m: m.start)
         doc._.mentions = mentions
+        doc._.people = affiliations(doc, mentions)
         return doc
+
+
+def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
+    """Person -> actor, from titles inside the person's own noun phrase: "Pakistan's
+    Defence Minister Khawaja Asif", "Turkish Cypriot leader Ersin Tatar", "Kurti,
+    Kosovo's prime minister". The full name, its first and its last word are keys, since
+    later references use one of them; a key claimed by two actors is dropped."""
+    by_start = {m.start: m for m in mentions if m.role != "place"}
+    claims: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        window = [t for t in ent.root.subtree if t.i < ent.start]
+        for child in ent.root.children:
+            if child.dep_ == "appos":
+                window.extend(child.subtree)
+        if ent.root.dep_ == "appos":
+            window.extend(t for t in ent.root.head.subtree if t.i < ent.start)
+        for token in reversed(window):
+            mention = by_start.get(token.i)
+            if mention:
+                for key in {ent.text, ent.root.text, ent[0].text}:
+                    claims.setdefault(key, set()).add(mention.canonical)
+                break
+    return {key: next(iter(names)) for key, names in claims.items() if len(names) == 1}
 
 
 def _is_place_name(span: Span, actor: Actor) -> bool:
@@ -250,6 +291,8 @@ def _is_place_name(span: Span, actor: Actor) -> bool:
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=[])
+if not Doc.has_extension("people"):
+    Doc.set_extension("people", default={})
 
 
 @Language.factory("parley_actors")

@@ -82,30 +82,8 @@ class Resolver:
         group_counts = Counter(m.canonical for m in self.mentions if m.kind == "group")
         self.home_state = counts.most_common(1)[0][0] if counts else None
         self.top_group = group_counts.most_common(1)[0][0] if group_counts else None
-        self.people = self._affiliations(doc)
+        self.people: dict[str, str] = doc._.people
         self.last_speaker: str | None = None
-
-    def _affiliations(self, doc: Doc) -> dict[str, str]:
-        """Person -> actor, from titles: "Pakistan's Defence Minister Khawaja Asif",
-        "Turkish Cypriot leader Ersin Tatar", "Kurti, Kosovo's prime minister"."""
-        people: dict[str, str] = {}
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
-            lo = max(ent.sent.start, ent.start - 6)
-            window = list(doc[lo : ent.start])
-            for child in ent.root.children:
-                if child.dep_ == "appos":
-                    window.extend(child.subtree)
-            if ent.root.dep_ == "appos":
-                window.extend(t for t in ent.root.head.subtree if t.i < ent.start)
-            for token in reversed(window):
-                mention = self.by_start.get(token.i)
-                if mention:
-                    people.setdefault(ent.root.text, mention.canonical)
-                    people.setdefault(ent.text, mention.canonical)
-                    break
-        return people
 
     def resolve(self, phrase: Token) -> str | None:
         if phrase.pos_ == "PROPN" and phrase.text in self.people:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.actors import Mention, gazetteer
+from extract.actors import Mention, _mediation_cue, gazetteer
 from extract.conditions import BOTH_SIDES, Clause
 from extract.models import Condition, Event, Track
 from extract.outcomes import Cue, target_class
@@ -121,6 +121,7 @@ def party_scores(
         if root.dep_ in {"amod", "compound", "poss"} and root.head.lemma_.lower() in _SIDE_HEADS:
             weight += 1.5
         score[m.canonical] += weight
+    _add_people(doc, score, mediated)
     text = doc.text
     if (
         "Afghanistan" in score
@@ -155,6 +156,19 @@ _SIDE_HEADS = frozenset(
     }
 )
 _HOME_GENERICS = frozenset({"government", "junta", "regime", "authorities", "military", "army"})
+
+
+def _add_people(doc: Doc, score: Counter[str], mediated: Counter[str]) -> None:
+    """A negotiator named by surname speaks for their side ("Tatar said ...")."""
+    people: dict[str, str] = doc._.people
+    for token in doc:
+        if token.pos_ != "PROPN" or token.dep_ == "compound" or token.text not in people:
+            continue
+        actor = people[token.text]
+        if _mediation_cue(doc[token.i : token.i + 1]):
+            mediated[actor] += 1  # "Albusaidi, who has mediated the talks"
+        elif not mediated[actor]:
+            score[actor] += 1.5 if any(target_class(t) for t in token.sent) else 1.0
 
 
 def _between_sides(root: Token) -> str | None:
