@@ -29,7 +29,8 @@ from storage import feeds as feed_store
 from storage import outbox
 from storage import tracks as track_store
 from storage.db import open_database, session_scope
-from storage.records import AlertRule, SourceRecord
+from storage.records import AlertRule, SourceRecord, StoryRecord
+from storage.tracks import RecordedStory
 
 log = logging.getLogger("parley.monitor")
 
@@ -290,25 +291,53 @@ def store_articles(
     rules = alert_rules(settings)
     channel_names = [c.name for c in settings.channels]
     for index, record in records:
-        try:
-            with session_scope(engine) as session:
-                now = datetime.now(UTC)
-                recorded = track_store.record_story(
-                    session, record, rules=rules, channels=channel_names, now=now
-                )
-                for extra in also_from.get(index, []):
-                    track_store.add_source(session, recorded.story_id, extra, now=now)
-        except IntegrityError:
-            # Another worker stored the same entry first: it is theirs, not a failure.
+        recorded = _record_with_retry(
+            engine, record, also_from.get(index, []), rules, channel_names
+        )
+        if recorded is None:
             summary.duplicates += 1
             continue
         summary.stored += 1
         summary.relevant += record.relevant
-        if recorded.transition_ids:
-            summary.transitions += [
-                {"story": record.source.url, "transition_id": t} for t in recorded.transition_ids
-            ]
+        summary.transitions += [
+            {"story": record.source.url, "transition_id": t} for t in recorded.transition_ids
+        ]
     return summary
+
+
+def _record_with_retry(
+    engine: Engine,
+    record: StoryRecord,
+    extra_sources: list[SourceRecord],
+    rules: list[AlertRule],
+    channels: list[str],
+    attempts: int = 3,
+) -> RecordedStory | None:
+    """Store one story; None when another worker stored this entry first.
+
+    A unique-key clash is either that (the entry is now seen: a duplicate, not a failure)
+    or two workers creating the same new track at once (retrying finds the track).
+    """
+    for attempt in range(attempts):
+        try:
+            with session_scope(engine) as session:
+                now = datetime.now(UTC)
+                recorded = track_store.record_story(
+                    session, record, rules=rules, channels=channels, now=now
+                )
+                for extra in extra_sources:
+                    track_store.add_source(session, recorded.story_id, extra, now=now)
+                return recorded
+        except IntegrityError:
+            with session_scope(engine) as session:
+                seen = track_store.source_seen(
+                    session, feed_url=record.source.feed_url, guid=record.source.guid
+                )
+            if seen or attempt == attempts - 1:
+                if not seen:
+                    log.exception("could not store %s", record.source.url)
+                return None
+    return None
 
 
 def _batch_twin(

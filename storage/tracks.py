@@ -119,7 +119,9 @@ def record_story(
 
 
 def _upsert_track(session: Session, report: TrackReport, *, now: datetime) -> Track:
-    track = session.exec(select(Track).where(Track.key == report.key)).first()
+    # Lock the track row (PostgreSQL) so two workers cannot both move it from the same
+    # status; SQLite serialises writers anyway.
+    track = session.exec(select(Track).where(Track.key == report.key).with_for_update()).first()
     if track is None:
         track = Track(
             key=report.key,
