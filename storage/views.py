@@ -144,3 +144,54 @@ def transitions_view(session: Session, ids: list[int]) -> list[dict]:
         }
         for t, track in rows
     ]
+
+
+def track_sources_view(session: Session, track_id: int) -> dict:
+    """What the track page needs beyond `tracks_view`: article titles for the source links,
+    and conditions tagged with their article, so the page can say what each report added or
+    dropped (a round can span several articles, and an article can carry no round)."""
+    story_ids = set(
+        session.exec(select(TrackEvent.story_id).where(TrackEvent.track_id == track_id)).all()
+    )
+    story_ids |= set(
+        session.exec(select(Transition.story_id).where(Transition.track_id == track_id)).all()
+    )
+    conditions = session.exec(
+        select(TrackCondition)
+        .where(TrackCondition.track_id == track_id)
+        .order_by(col(TrackCondition.at), col(TrackCondition.story_id), col(TrackCondition.id))
+    ).all()
+    story_ids |= {c.story_id for c in conditions}
+    stories = session.exec(
+        select(Story).where(col(Story.id).in_(story_ids)).order_by(col(Story.id))
+    ).all()
+    urls: dict[int, str] = {}
+    for source in session.exec(
+        select(StorySource)
+        .where(col(StorySource.story_id).in_(story_ids))
+        .order_by(col(StorySource.id))
+    ).all():
+        urls.setdefault(source.story_id, source.url)
+    return {
+        "stories": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "url": urls.get(s.id or 0, s.canonical_url),
+                "published_at": _iso(s.published_at),
+            }
+            for s in stories
+        ],
+        "conditions": [
+            {
+                "story_id": c.story_id,
+                "party": c.party,
+                "kind": c.kind,
+                "text": c.text,
+                "sentence": c.sentence,
+                "round": c.round,
+                "at": _iso(c.at),
+            }
+            for c in conditions
+        ],
+    }
