@@ -245,22 +245,39 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         return True
     if token.dep_ == "pobj" and token.head.lower_ in {"since", "after", "following", "before"}:
         return True
-    if token.dep_ == "pcomp" and token.head.lower_ in {"since", "after", "before"}:
-        return True
+    for node in {token, clause}:
+        if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
+            return True
+    subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
     year = token.doc._.year
     if year:
         years = [int(t.text) for t in token.sent if _YEAR.fullmatch(t.text)]
         if years and max(years) < year:
             return True
-    for node in {token, clause}:
+    for node in {token, clause, *subjects}:
         for child in node.children:
-            if child.dep_ in {"npadvmod", "advmod", "prep", "tmod", "poss", "nummod", "amod"}:
+            if child.dep_ in {
+                "npadvmod",
+                "advmod",
+                "prep",
+                "tmod",
+                "poss",
+                "nummod",
+                "amod",
+                "compound",
+                "acl",
+            }:
                 words = {t.lower_ for t in child.subtree}
                 if words & c["background_words"] - {"before", "first", "since"}:
                     return True
-                if child.dep_ in {"prep", "npadvmod", "poss", "nummod"} and _date_is_past(
-                    " ".join(t.text for t in child.subtree), published
-                ):
+                if child.dep_ in {
+                    "prep",
+                    "npadvmod",
+                    "poss",
+                    "nummod",
+                    "compound",
+                    "acl",
+                } and _date_is_past(" ".join(t.text for t in child.subtree), published):
                     return True
     return False
 
@@ -269,11 +286,18 @@ def _deadlock_override(token: Token) -> bool:
     """ "no agreement", "without a deal", "failed to agree", "unable to reach": deadlock."""
     c = cues()
     key = _key(token)
-    if key in c["deadlock_absences"] and (
-        any(ch.lower_ in {"no"} for ch in token.children)
-        or (token.dep_ == "pobj" and token.head.lower_ == "without")
-    ):
-        return True
+    if key in c["deadlock_absences"] and token.pos_ == "NOUN":
+        if any(ch.lower_ in {"no", "little"} for ch in token.children):
+            return True  # "no agreement", "little headway"
+        if token.dep_ == "pobj" and token.head.lower_ == "without":
+            return True
+        governor = token.head
+        if token.dep_ in {"dobj", "attr", "nsubj"} and (
+            (governor.dep_ == "pcomp" and governor.head.lower_ == "without")
+            or any(ch.dep_ == "neg" for ch in governor.children)
+            or (any(ch.lower_ == "enough" for ch in token.children) and governor.lemma_ == "be")
+        ):
+            return True  # "without finding common ground", "did not reach a deal"
     if key in c["deadlock_failures"]:
         head = token.head
         if token.dep_ == "xcomp" and head.lemma_ in {"fail", "unable", "refuse"}:
@@ -310,6 +334,8 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                     continue
                 cls, conf = _find_target(token)
                 kind = rule.get(cls) if cls else None
+                if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
+                    kind = "collapsed"  # "the president ended the negotiations"
                 if kind is None and "none" in rule and token.pos_ in {"ADJ", "NOUN", "VERB"}:
                     kind, conf = rule["none"], 0.5
                 if kind is None:
@@ -317,7 +343,10 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                 if _key(token) in c["state_verbs"] and cls == "truce":
                     kind = "ceasefire"
                 if is_negated(token):
-                    continue
+                    if kind == "ceasefire" and key in _KEEPING_VERBS:
+                        kind = "ceasefire_broken"  # "the truce was not respected"
+                    else:
+                        continue
                 if kind == "ongoing" and (
                     _future(token)
                     or (token.dep_ in {"xcomp", "advcl"} and token.head.lemma_ == "agree")
@@ -334,6 +363,14 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
             events.append(Cue(kind, current, round(conf, 2), sent, token.i))
         _recalled_nouns(sent, events, seen)
     return events
+
+
+_ENDING_VERBS = frozenset({"end", "halt", "stop", "freeze", "break"})
+_KEEPING_VERBS = frozenset({"respect", "honour", "honor", "observe", "hold", "keep", "uphold"})
+
+
+def _object_is_talk(token: Token) -> bool:
+    return any(c.dep_ == "dobj" and target_class(c) == "talk" for c in token.children)
 
 
 def _future(token: Token) -> bool:
