@@ -314,7 +314,9 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
     rules = c["rules"]
     events: list[Cue] = []
     for sent in doc.sents:
-        has_target = any(target_class(t) for t in sent)
+        has_target = any(
+            target_class(t) or (t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS) for t in sent
+        )
         if not has_target or sent.text.rstrip().endswith("?"):
             continue
         seen: set[tuple[int, str]] = set()

@@ -111,11 +111,7 @@ def _result(article: ArticleText, **fields: object) -> ArticleResult:
 def _read(article: ArticleText, doc: Doc, prefix_len: int) -> ArticleResult:
     reading = Reading(doc=doc, prefix=prefix_len)
     track = build_track(reading, doc._.conditions)
-    relevant = (
-        track is not None
-        and is_political(doc)
-        and (track.status is not None or any(not e.current for e in track.events))
-    )
+    relevant = track is not None and is_political(doc) and track.status is not None
     if not relevant or track is None:
         return _result(article, relevant=False)
     return _result(article, relevant=True, tracks=[track])

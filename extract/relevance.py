@@ -39,5 +39,8 @@ def context_balance(doc: Doc) -> tuple[int, int]:
 
 
 def is_political(doc: Doc) -> bool:
+    """States and armed groups named, plus political vocabulary, outweigh sport, business
+    and labour vocabulary."""
     political, offdomain = context_balance(doc)
-    return political >= 3 and political > offdomain
+    actors = sum(1 for m in doc._.mentions if m.kind in {"state", "group"} and m.role != "place")
+    return political + min(actors, 3) >= 4 and political + 1 > offdomain

@@ -66,3 +66,15 @@ def test_object_of_hosting_is_not_a_mediator(nlp: Language) -> None:
 @pytest.mark.model
 def test_hyphenated_broker_is_a_mediator(nlp: Language) -> None:
     assert "mediator" in roles(nlp, "The China-brokered truce held for a week.")["China"]
+
+
+@pytest.mark.model
+def test_acting_as_intermediary_makes_a_mediator(nlp: Language) -> None:
+    found = roles(nlp, "Norway will act as intermediary between the two delegations.")
+    assert "mediator" in found["Norway"]
+
+
+@pytest.mark.model
+def test_titled_person_is_affiliated_with_their_state(nlp: Language) -> None:
+    doc = nlp("Kenyan President William Ruto met the envoys. Ruto said talks would resume.")
+    assert doc._.people.get("Ruto") == "Kenya"

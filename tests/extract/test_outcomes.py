@@ -83,3 +83,24 @@ def test_will_hold_talks_is_scheduled(nlp: Language) -> None:
     assert "scheduled" in kinds(
         nlp, "Peru and Ecuador will hold talks in Lima next week.", current=True
     )
+
+
+def test_truce_not_respected_is_broken(nlp: Language) -> None:
+    found = kinds(nlp, "The truce agreed by Mali and the rebels was not respected by either side.")
+    assert "ceasefire_broken" in found
+
+
+def test_ending_negotiations_is_a_collapse(nlp: Language) -> None:
+    assert "collapsed" in kinds(nlp, "The president ended the negotiations with the rebels.")
+
+
+def test_little_headway_is_deadlock(nlp: Language) -> None:
+    assert "deadlock" in kinds(nlp, "The negotiators made little headway in Nairobi on Thursday.")
+
+
+def test_talk_verb_with_future_is_scheduled(nlp: Language) -> None:
+    assert "scheduled" in kinds(nlp, "The two leaders will meet in Jakarta on Friday.")
+
+
+def test_agreed_in_principle_is_not_yet_a_ceasefire(nlp: Language) -> None:
+    assert "ceasefire" not in kinds(nlp, "Niger agreed in principle to a ceasefire.", current=True)

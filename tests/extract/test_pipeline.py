@@ -1,0 +1,67 @@
+"""read_articles: order, relevance, failure isolation and the track it builds."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.models import ArticleText
+from extract.pipeline import read_articles
+
+TALKS = (
+    "Peace talks between Ethiopia and Eritrea collapsed in Nairobi on Tuesday after the "
+    "Eritrean delegation walked out. The talks were mediated by Kenya. Ethiopia demanded "
+    "the withdrawal of Eritrean troops from the border town of Badme. Earlier this month "
+    "the two sides had agreed a ceasefire."
+)
+WEATHER = "Heavy rain is expected across the north this weekend, forecasters said on Friday."
+
+
+def article(source: str, text: str, title: str | None = None) -> ArticleText:
+    return ArticleText(source=source, text=text, title=title)
+
+
+@pytest.mark.model
+def test_results_keep_input_order_and_relevance(nlp: Language) -> None:
+    results = read_articles(nlp, [article("a", WEATHER), article("b", TALKS)])
+    assert [r.source for r in results] == ["a", "b"]
+    assert not results[0].relevant and results[0].tracks == []
+    assert results[1].relevant
+
+
+@pytest.mark.model
+def test_track_has_sorted_parties_mediator_venue_and_background(nlp: Language) -> None:
+    track = read_articles(nlp, [article("b", TALKS)])[0].tracks[0]
+    assert track.parties == ["Eritrea", "Ethiopia"]
+    assert track.mediators == ["Kenya"]
+    assert track.venue == "Nairobi"
+    assert track.status == "collapsed"
+    assert any(e.kind == "ceasefire" and not e.current for e in track.events)
+    assert any(c.party == "Ethiopia" and "withdrawal" in c.text for c in track.conditions)
+
+
+@pytest.mark.model
+def test_event_offsets_point_into_the_article_text(nlp: Language) -> None:
+    result = read_articles(nlp, [article("b", TALKS, title="Talks collapse")])[0]
+    for event in result.tracks[0].events:
+        if event.start is not None and event.end is not None:
+            assert TALKS[event.start : event.end].strip() == event.sentence
+
+
+def test_one_failing_article_does_not_stop_the_others() -> None:
+    nlp = spacy.blank("en")
+
+    @Language.component("explode_on_boom")
+    def explode(doc: Doc) -> Doc:
+        if "boom" in doc.text:
+            raise ValueError("boom")
+        return doc
+
+    nlp.add_pipe("explode_on_boom")
+    results = read_articles(
+        nlp, [article("ok", "Ceasefire talks and a truce."), article("bad", "talks truce boom")]
+    )
+    assert results[0].error is None
+    assert results[1].error is not None and "boom" in results[1].error
