@@ -148,6 +148,22 @@ def run(
         time.sleep(every)
 
 
+@app.command()
+def serve(
+    every: Annotated[float, typer.Option(help="Seconds between monitor runs.")] = 60.0,
+    dispatch_every: Annotated[
+        float, typer.Option(help="Seconds between dispatcher runs (retries).")
+    ] = 30.0,
+    config: ConfigOption = None,
+) -> None:
+    """Run the monitor and dispatcher on schedules, observable in the Prefect UI."""
+    _settings(config)  # fail fast on a bad config, before Prefect starts
+    _prefect_environment()
+    from flows.prefect_flows import serve_monitor
+
+    serve_monitor(str(config) if config else None, every_s=every, dispatch_every_s=dispatch_every)
+
+
 @app.command("dispatch")
 def dispatch_command(
     loop: Annotated[bool, typer.Option("--loop", help="Keep delivering until stopped.")] = False,

@@ -171,3 +171,30 @@ def _publish_artifacts(
 def _md(text: str) -> str:
     """Article text inside markdown: no markup, links or HTML of its own."""
     return text.replace("\\", "\\\\").replace("<", "&lt;").replace("[", "\\[").replace("\n", " ")
+
+
+def serve_monitor(
+    config: str | None, *, every_s: float = 60.0, dispatch_every_s: float = 30.0
+) -> None:
+    """`parley serve`: both flows on schedules in this one process, no work pool needed.
+
+    The monitor polls only the feeds that are due, so a short schedule costs little; the
+    dispatcher picks up retries whose backoff has run out. Stops on Ctrl-C or SIGTERM.
+    """
+    from prefect import serve
+
+    parameters = {"config": str(Path(config).resolve()) if config else None}
+    serve(
+        monitor_flow.to_deployment(
+            name="parley-monitor",
+            interval=every_s,
+            parameters=parameters | {"only_due": True},
+            tags=["parley"],
+        ),
+        dispatch_flow.to_deployment(
+            name="parley-dispatch",
+            interval=dispatch_every_s,
+            parameters=parameters,
+            tags=["parley"],
+        ),
+    )

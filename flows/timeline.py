@@ -53,6 +53,7 @@ class Band:
     status: str | None
     colour: str
     label: str
+    label_inside: bool  # a narrow band gets its label just below it instead
     title: str
 
 
@@ -125,7 +126,8 @@ def timeline(track: dict, *, anchor_prefix: str) -> Timeline:
                 width=max(x1 - x0, 1.0),
                 status=status,
                 colour=colour(status),
-                label=_label(status) if x1 - x0 > 8 * len(_label(status)) else "",
+                label=_label(status),
+                label_inside=x1 - x0 > 7 * len(_label(status)) + 12,
                 title=f"{_label(status)} from {(t['at'] or '')[:10]}",
             )
         )

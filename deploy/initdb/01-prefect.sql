@@ -1,0 +1,2 @@
+-- Prefect keeps its own database beside parley's.
+CREATE DATABASE prefect OWNER parley;
