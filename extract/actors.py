@@ -185,14 +185,16 @@ def _mediation_cue(span: Span) -> bool:
     token: Token = span.root
     for _ in range(4):
         for c in token.children:
-            if c.dep_ in {"relcl", "appos", "acl"} and (
+            if c.dep_ in {"relcl", "appos", "acl", "compound"} and (
                 _is_mediation_word(c)
                 or any(g.dep_ == "conj" and _is_mediation_word(g) for g in c.children)
             ):
                 return True
         head = token.head
         dep = token.dep_
-        if dep in {"nsubj", "poss", "compound", "amod", "nmod"} and _is_mediation_word(head):
+        if dep in {"nsubj", "poss", "compound", "amod", "nmod", "appos"} and _is_mediation_word(
+            head
+        ):
             return True
         if dep == "nsubj" and any(
             c.dep_ in {"advcl", "xcomp"} and _is_mediation_word(c) for c in head.children

@@ -223,7 +223,10 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
         for subj in subjects:
-            name = resolver.resolve(subj)
+            if subj.pos_ == "PRON" and node.dep_ == "ccomp" and node.head.lemma_ in _REPORTING:
+                name = _speaker(node, resolver)  # "X said it would ...": it is X
+            else:
+                name = resolver.resolve(subj)
             if name:
                 return name
         if node.head is node:

@@ -132,11 +132,10 @@ def _find_target(token: Token) -> tuple[str | None, float]:
             return cls, 0.85
     sent = token.sent
     lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
-    for other in token.doc[lo:hi]:
-        if other.i != token.i:
-            cls = target_class(other)
-            if cls:
-                return cls, 0.6
+    near = {target_class(other) for other in token.doc[lo:hi] if other.i != token.i}
+    for cls in ("truce", "deal", "talk"):
+        if cls in near:
+            return cls, 0.6
     return None, 0.0
 
 
@@ -334,6 +333,14 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                     continue
                 if token.pos_ not in {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}:
                     continue
+                if (
+                    key == "fail"
+                    and any(c.dep_ == "xcomp" for c in token.children)
+                    and not any(
+                        c.dep_ == "nsubj" and target_class(c) == "talk" for c in token.children
+                    )
+                ):
+                    continue  # "sides failed to agree a truce": the complement is the event
                 cls, conf = _find_target(token)
                 kind = rule.get(cls) if cls else None
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
@@ -425,8 +432,9 @@ def article_year(doc: Doc) -> int | None:
         if month:
             doc._.published = (int(match.group(0)), _MONTH_ABBR[month.group(1).lower()[:3]])
         return int(match.group(0))
+    # Undated: news tells current events by weekday, so an explicit year marks a recall.
     years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
-    return max(years) if years else None
+    return max(years) + 1 if years else None
 
 
 class OutcomeReader:

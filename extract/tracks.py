@@ -255,12 +255,25 @@ def _about_talks(token: Token) -> bool:
     return False
 
 
-def choose_venue(reading: Reading, events: list[Cue], parties: list[str]) -> str | None:
+def choose_venue(
+    reading: Reading, events: list[Cue], parties: list[str], status: str | None
+) -> str | None:
+    """Where the current round is: a place attached to talks, weighted down in sentences
+    that only recall the past, or only look ahead when the talks are not merely planned."""
     doc = reading.doc
     table = gazetteer()
     background_only = {e.sentence.start for e in events if not e.current} - {
         e.sentence.start for e in events if e.current
     }
+    kinds_in: dict[int, set[str]] = defaultdict(set)
+    for e in events:
+        if e.current:
+            kinds_in[e.sentence.start].add(e.kind)
+    only_ahead = (
+        {start for start, kinds in kinds_in.items() if kinds == {"scheduled"}}
+        if status != "scheduled"
+        else set()
+    )
     score: Counter[str] = Counter()
     places: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
     for span in places:
@@ -274,7 +287,8 @@ def choose_venue(reading: Reading, events: list[Cue], parties: list[str]) -> str
                 weight = 3.0
         elif root.dep_ == "compound" and target_class(head) == "talk":
             weight = 3.0
-        if span.start == 0 or (span.start <= 12 and span.text.isupper()):
+        offset = span.start_char - reading.prefix
+        if 0 <= offset < 40 and span.text.isupper():  # dateline
             weight = max(weight, 2.0)
         if not weight:
             continue
@@ -284,6 +298,8 @@ def choose_venue(reading: Reading, events: list[Cue], parties: list[str]) -> str
             weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
         if span.sent.start in background_only:
             weight *= 0.3
+        if span.sent.start in only_ahead:
+            weight *= 0.5
         if span.sent.start_char < reading.prefix:
             weight *= 1.5
         pretty = name.title() if name.isupper() else name
@@ -327,7 +343,7 @@ def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
     return Track(
         parties=parties,
         mediators=mediators,
-        venue=choose_venue(reading, events, parties),
+        venue=choose_venue(reading, events, parties, status),
         round=choose_round(reading),
         status=status,
         confidence=confidence,
