@@ -240,6 +240,12 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     return sorted(parties), mediators
 
 
+# "ISTANBUL —", "HAVANA, Feb 6 —", "KABUL/ISLAMABAD, Oct 18 —": the first place only.
+_DATELINE = re.compile(
+    r"([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+)*)(?:/[A-Z/ '\-]+)?\s*(?:,|—|–|-{1,2}\s)"
+)
+
+
 def _about_talks(token: Token) -> bool:
     """Is a place phrase attached to a meeting, or to a clause whose subject is one?"""
     for _ in range(4):
@@ -287,9 +293,6 @@ def choose_venue(
                 weight = 3.0
         elif root.dep_ == "compound" and target_class(head) == "talk":
             weight = 3.0
-        offset = span.start_char - reading.prefix
-        if 0 <= offset < 40 and span.text.isupper():  # dateline
-            weight = max(weight, 2.0)
         if not weight:
             continue
         if actor and actor.canonical in parties and (actor.form == "name" or weight < 3.0):
@@ -304,6 +307,12 @@ def choose_venue(
             weight *= 1.5
         pretty = name.title() if name.isupper() else name
         score[pretty] += weight
+    dateline = _DATELINE.match(doc.text[reading.prefix : reading.prefix + 120].lstrip())
+    if dateline:
+        place = dateline.group(1).strip().title()
+        actor = table.get(place)
+        if not (actor and actor.canonical in parties):
+            score[place] += 2.0
     if not score:
         return None
     best, value = score.most_common(1)[0]
