@@ -221,7 +221,36 @@ def gazetteer_generics(noun: str) -> set[str]:
     return generics().get(noun, set())
 
 
+def talk_pairs(reading: Reading) -> Counter[tuple[str, str]]:
+    """Pairs named as the two sides of talks: "talks between X and Y", "X-Y talks"."""
+    doc = reading.doc
+    by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
+    people: dict[str, str] = doc._.people
+    pairs: Counter[tuple[str, str]] = Counter()
+    for token in doc:
+        if token.lower_ != "between" or token.dep_ != "prep":
+            continue
+        governor = token.head
+        if not (target_class(governor) == "talk" or governor.lemma_ in {"meet", "talk"}):
+            continue
+        names: list[str] = []
+        for obj in (c for c in token.children if c.dep_ == "pobj"):
+            for t in obj.subtree:
+                m = by_start.get(t.i)
+                if m and m.kind in {"state", "group"}:
+                    names.append(m.canonical)
+                elif t.pos_ == "PROPN" and t.text in people:
+                    names.append(people[t.text])
+        distinct = sorted(set(names))
+        if len(distinct) == 2:
+            weight = 2 if token.idx < reading.prefix else 1
+            pairs[(distinct[0], distinct[1])] += weight
+    return pairs
+
+
 def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
+    """The pair most often named as the sides of the talks, else the two actors with the
+    most evidence; actors whose syntax makes them go-betweens are mediators instead."""
     score, mediated, between, kinds = party_scores(reading)
     candidates = [
         (name, s)
@@ -229,13 +258,14 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         if kinds.get(name) in {"state", "group"}
         and not (mediated[name] and name not in between and mediated[name] * 4 >= s * 0.5)
     ]
+    names = {n for n, _ in candidates}
     parties = [name for name, _ in candidates[:2]]
-    if (
-        len(candidates) >= 3
-        and candidates[2][1] >= 0.8 * candidates[1][1]
-        and candidates[2][0] in between
-    ):
-        parties.append(candidates[2][0])
+    top = sum(score[n] for n in parties)
+    pairs = [(p, c) for p, c in talk_pairs(reading).items() if set(p) <= names]
+    if pairs:
+        pair, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
+        if score[pair[0]] + score[pair[1]] >= 0.8 * top:
+            parties = list(pair)
     mediators = sorted(n for n in mediated if n not in parties)
     return sorted(parties), mediators
 
