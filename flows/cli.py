@@ -374,9 +374,14 @@ def web(
     config: ConfigOption = None,
 ) -> None:
     """Serve the read-only timeline page from the same database."""
-    from flows.web import serve_web
+    from flows.web import WebConfigError, serve_web
 
-    serve_web(_settings(config), host=host, port=port)
+    settings = _settings(config)
+    try:
+        serve_web(settings, host=host, port=port, token=settings.web_token)
+    except WebConfigError as exc:
+        typer.echo(f"parley: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command()
