@@ -169,7 +169,7 @@ def _role_object_is_mediation(verb: Token) -> bool:
     return False
 
 
-def _mediation_cue(span: Span) -> bool:
+def mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
     "mediated by X", "X hosted", "X's mediation", "Qatari mediation", "X-brokered",
@@ -243,7 +243,7 @@ class ActorFinder:
             role = "actor"
             if actor.form == "metonym" and _is_place(span) or _is_place_name(span, actor):
                 role = "place"
-            elif _mediation_cue(span):
+            elif mediation_cue(span):
                 role = "mediator"
             mentions.append(
                 Mention(span.start, span.end, actor.canonical, actor.kind, actor.form, role)

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Mention, generics
-from extract.outcomes import cues
+from extract.lexicon import cues
 
 _REPORTING = frozenset(
     {

@@ -11,22 +11,13 @@ relative clauses, "since the ceasefire") which turns an event into background.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-DATA = Path(__file__).parent / "data"
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+from extract.lexicon import _key, anchor_key, chain, cues, target_class
+from extract.timing import article_year, is_background
 
 
 @dataclass
@@ -36,58 +27,6 @@ class Cue:
     confidence: float
     sentence: Span
     anchor: int  # token index
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict:
-    """The lemma classes in data/cues.json, turned into sets once per process."""
-    raw = json.loads((DATA / "cues.json").read_text(encoding="utf-8"))
-    target_of: dict[str, str] = {}
-    for cls in ("talk", "deal", "truce"):  # later classes win: "ceasefire agreement" -> truce
-        for word in raw["targets"][cls]:
-            target_of[word] = cls
-    rules: dict[str, dict[str, str]] = {}
-    for rule in raw["rules"]:
-        for anchor in rule["anchors"]:
-            entry = rules.setdefault(anchor, {})
-            for cls in ("talk", "truce", "deal", "none"):
-                if cls in rule and cls not in entry:
-                    entry[cls] = rule[cls]
-    sets = {k: frozenset(v) for k, v in raw.items() if k != "rules" and isinstance(v, list)}
-    triggers = {k: frozenset(v) for k, v in raw["condition_triggers"].items()}
-    return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
-
-
-_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
-
-
-def _key(token: Token) -> str:
-    return token.lemma_.lower() if token.pos_ in {"VERB", "NOUN", "AUX"} else token.lower_
-
-
-def anchor_key(token: Token) -> str:
-    """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
-    key = _key(token)
-    if token.pos_ == "VERB":
-        for child in token.children:
-            if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
-                return f"{key} {child.lower_}"
-    return key
-
-
-def target_class(token: Token) -> str | None:
-    """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
-    table = cues()["target_of"]
-    if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
-        return None
-    found = {table.get(_key(token)), table.get(token.lower_)}
-    for child in token.children:
-        if child.dep_ in {"compound", "amod", "nmod"}:
-            found.add(table.get(_key(child)) or table.get(child.lower_))
-    for cls in ("truce", "deal", "talk"):
-        if cls in found:
-            return cls
-    return None
 
 
 def _related(token: Token) -> list[Token]:
@@ -139,18 +78,9 @@ def _find_target(token: Token) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _chain(token: Token, limit: int = 4) -> list[Token]:
-    out = [token]
-    while len(out) <= limit and out[-1].head is not out[-1]:
-        if out[-1].dep_ in {"ccomp"} and out[-1].head.lemma_ == "say":
-            break  # reported speech: the reporting verb does not hedge its content
-        out.append(out[-1].head)
-    return out
-
-
 def is_negated(token: Token) -> bool:
     c = cues()
-    for node in _chain(token, 2):
+    for node in chain(token, 2):
         for child in node.children:
             if child.dep_ in {"nsubj", "nsubjpass"} and any(
                 g.dep_ == "det" and g.lower_ == "no" for g in child.children
@@ -160,7 +90,7 @@ def is_negated(token: Token) -> bool:
                 return True
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
-    for node in _chain(token, 3):
+    for node in chain(token, 3):
         if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ == "without":
             return True
         if (
@@ -169,7 +99,7 @@ def is_negated(token: Token) -> bool:
             and node.head.head.lemma_ in {"keep", "prevent", "stop", "save", "spare", "bar"}
         ):
             return True
-    return any(t.lemma_.lower() in c["denials"] for t in _chain(token, 5)[1:])
+    return any(t.lemma_.lower() in c["denials"] for t in chain(token, 5)[1:])
 
 
 def is_irrealis(token: Token, kind: str) -> bool:
@@ -187,7 +117,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
     ):
         return True  # "was to be signed by Aug. 18": planned, not done
     future_ok = kind in {"scheduled"}
-    for depth, node in enumerate(_chain(token, 4)):
+    for depth, node in enumerate(chain(token, 4)):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in c["modals"]:
                 if future_ok and child.lower_ in {"will", "would", "'ll", "shall"}:
@@ -201,83 +131,6 @@ def is_irrealis(token: Token, kind: str) -> bool:
             return True
         if depth and node.pos_ == "VERB" and node.dep_ == "ROOT":
             break
-    return False
-
-
-def _date_is_past(text: str, published: tuple[int, int] | None) -> bool:
-    """A date adverbial that points before the article's own month."""
-    words = re.findall(r"[a-z]+|\d+", text.lower())
-    if {"last", "earlier", "ago", "previous", "past"} & set(words):
-        return True
-    years = [int(w) for w in words if _YEAR.fullmatch(w)]
-    if years and published and max(years) < published[0]:
-        return True
-    if published and not years:
-        for word in words:
-            month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
-            if month and month < published[1]:
-                return True
-    return False
-
-
-def is_background(token: Token, published: tuple[int, int] | None) -> bool:
-    """Recalled rather than reported: past perfect, a past time adverbial, a reduced
-    relative clause ("the truce agreed in Doha"), or an event inside "since/after X"."""
-    c = cues()
-    clause = token
-    for node in _chain(token, 3):
-        clause = node
-        if node.pos_ in {"VERB", "AUX"}:
-            break
-    for node in {token, clause}:
-        auxes = [ch for ch in node.children if ch.dep_ in {"aux", "auxpass"}]
-        if any(a.lemma_ == "have" and a.tag_ == "VBD" for a in auxes):
-            return True
-    if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"}:
-        return True
-    if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
-        return True
-    if clause.dep_ == "advcl" and any(
-        ch.dep_ in {"mark", "advmod"} and ch.lower_ in {"after", "since", "before", "when", "once"}
-        for ch in clause.children
-    ):
-        return True
-    if token.dep_ == "pobj" and token.head.lower_ in {"since", "after", "following", "before"}:
-        return True
-    for node in {token, clause}:
-        if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
-            return True
-    subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
-    year = token.doc._.year
-    if year:
-        years = [int(t.text) for t in token.sent if _YEAR.fullmatch(t.text)]
-        if years and max(years) < year:
-            return True
-    for node in {token, clause, *subjects}:
-        for child in node.children:
-            if child.dep_ in {
-                "npadvmod",
-                "advmod",
-                "prep",
-                "tmod",
-                "poss",
-                "nummod",
-                "amod",
-                "compound",
-                "acl",
-            }:
-                words = {t.lower_ for t in child.subtree}
-                if words & c["background_words"] - {"before", "first", "since"}:
-                    return True
-                if child.dep_ in {
-                    "prep",
-                    "npadvmod",
-                    "poss",
-                    "nummod",
-                    "compound",
-                    "acl",
-                } and _date_is_past(" ".join(t.text for t in child.subtree), published):
-                    return True
     return False
 
 
@@ -385,7 +238,7 @@ def _object_is_talk(token: Token) -> bool:
 def _future(token: Token) -> bool:
     if token.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return True  # headline infinitive: "X and Y to hold talks"
-    for node in _chain(token, 2):
+    for node in chain(token, 2):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
                 return True
@@ -418,23 +271,6 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
             if named and (sent.start, "agreement") not in seen and not is_negated(token):
                 seen.add((sent.start, "agreement"))
                 events.append(Cue("agreement", False, 0.4, sent, token.i))
-
-
-def article_year(doc: Doc) -> int | None:
-    """The year the article speaks from: its publication date, else the dateline, else the
-    latest year it mentions (an undated report is rarely older than what it recalls)."""
-    if doc._.published:
-        return doc._.published[0]
-    head = doc.text[:400]
-    match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
-    if match:
-        month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
-        if month:
-            doc._.published = (int(match.group(0)), _MONTH_ABBR[month.group(1).lower()[:3]])
-        return int(match.group(0))
-    # Undated: news tells current events by weekday, so an explicit year marks a recall.
-    years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
-    return max(years) + 1 if years else None
 
 
 class OutcomeReader:

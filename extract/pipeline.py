@@ -19,8 +19,9 @@ from extract import actors as _actors  # noqa: F401
 from extract import conditions as _conditions  # noqa: F401
 from extract import outcomes as _outcomes  # noqa: F401
 from extract.models import ArticleResult, ArticleText
+from extract.parties import Reading
 from extract.relevance import VocabularyGate, is_political
-from extract.tracks import Reading, build_track
+from extract.tracks import build_track
 
 PARLEY_COMPONENTS = ("parley_actors", "parley_outcomes", "parley_conditions")
 _BATCH = 16

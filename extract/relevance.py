@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from extract.outcomes import cues
+from extract.lexicon import cues
 
 
 class VocabularyGate:

@@ -1,8 +1,8 @@
-"""From a read Doc to a negotiation track: who negotiates, who mediates, where, which
-round, and which current event is the status.
+"""From a read Doc to a negotiation track: parties and mediators (parties.py), where the
+current round is held, which round, and which current event is the status.
 
-Parties are the states and groups the article keeps coming back to in sentences about
-talks, a truce or a deal, after removing those whose syntax makes them go-betweens. The
+The venue is a place attached to talks ("talks in Doha", "Istanbul talks") or the
+dateline, weighted down in sentences that only recall the past. The
 status is the current event with the most weight, where weight grows with how early the
 evidence comes (headline and lead carry the news; later paragraphs carry context) and with
 how decisive the outcome is (a collapse outranks a meeting that merely happened).
@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
-from extract.actors import Mention, _mediation_cue, gazetteer
+from extract.actors import gazetteer
 from extract.conditions import BOTH_SIDES, Clause
+from extract.lexicon import target_class
 from extract.models import Condition, Event, Track
-from extract.outcomes import Cue, target_class
+from extract.outcomes import Cue
+from extract.parties import Reading, choose_parties
 
 # How decisive an outcome is, when two current events compete for the status.
 SIGNIFICANCE = {
@@ -72,202 +73,10 @@ _VENUE_HEADS = frozenset(
 )
 
 
-@dataclass
-class Reading:
-    """Everything `tracks` needs about one article, with the title's length so that
-    character offsets can be given relative to the article text."""
-
-    doc: Doc
-    prefix: int  # characters of title prepended to the text
-
-
 def _weight(sent: Span, reading: Reading, order: int) -> float:
     if sent.start_char < reading.prefix:
         return 3.0
     return 2.0 if order <= 1 else 1.5 if order <= 3 else 1.0 if order <= 8 else 0.7
-
-
-def party_scores(
-    reading: Reading,
-) -> tuple[Counter[str], Counter[str], set[str], dict[str, str]]:
-    """Evidence per actor: as a negotiating side, and as a go-between."""
-    doc = reading.doc
-    mentions: list[Mention] = doc._.mentions
-    score: Counter[str] = Counter()
-    mediated: Counter[str] = Counter()
-    between: set[str] = set()
-    kinds: dict[str, str] = {}
-    for m in mentions:
-        if m.role == "place":
-            continue
-        kinds[m.canonical] = m.kind
-        span = m.span(doc)
-        sent = span.sent
-        if m.role == "mediator":
-            mediated[m.canonical] += 1
-            continue
-        weight = 1.0
-        if any(target_class(t) for t in sent):
-            weight += 1.0
-        if sent.start_char < reading.prefix:
-            weight += 2.0
-        root = span.root
-        sides = _between_sides(root)
-        if sides:
-            weight += 2.5 if sides == "talk" else 1.0
-            between.add(m.canonical)
-        if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
-            weight += 0.5
-        if root.dep_ in {"amod", "compound", "poss"} and root.head.lemma_.lower() in _SIDE_HEADS:
-            weight += 1.5
-        score[m.canonical] += weight
-    _add_people(doc, score, mediated)
-    text = doc.text
-    if (
-        "Afghanistan" in score
-        and "Taliban" in score
-        and (
-            "Islamic Emirate" in text
-            or re.search(
-                r"Taliban(-led)? (government|administration|authorities|rulers|regime)", text
-            )
-        )
-    ):
-        score["Afghanistan"] += score.pop("Taliban")
-    _add_generic_references(reading, score, kinds, mediated)
-    return score, mediated, between, kinds
-
-
-_SIDE_HEADS = frozenset(
-    {
-        "leader",
-        "delegation",
-        "negotiator",
-        "side",
-        "team",
-        "envoy",
-        "representative",
-        "government",
-        "president",
-        "minister",
-        "camp",
-        "chief",
-        "delegate",
-    }
-)
-_HOME_GENERICS = frozenset({"government", "junta", "regime", "authorities", "military", "army"})
-
-
-def _add_people(doc: Doc, score: Counter[str], mediated: Counter[str]) -> None:
-    """A negotiator named by surname speaks for their side ("Tatar said ...")."""
-    people: dict[str, str] = doc._.people
-    for token in doc:
-        if token.pos_ != "PROPN" or token.dep_ == "compound" or token.text not in people:
-            continue
-        actor = people[token.text]
-        if _mediation_cue(doc[token.i : token.i + 1]):
-            mediated[actor] += 1  # "Albusaidi, who has mediated the talks"
-        elif not mediated[actor]:
-            score[actor] += 1.5 if any(target_class(t) for t in token.sent) else 1.0
-
-
-def _between_sides(root: Token) -> str | None:
-    """ "talks between X and Y", "X and Y agreed": the two sides of one negotiation.
-    Says what joins them, since talks bind the sides more than a truce or a war does."""
-    node = root
-    for _ in range(3):
-        if node.dep_ == "pobj" and node.head.lower_ == "between":
-            governor = node.head.head
-            if governor.lemma_ in {"meet", "talk", "negotiate"}:
-                return "talk"
-            return target_class(governor)
-        if node.head is node:
-            return None
-        node = node.head
-    if root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children):
-        return "other"
-    return None
-
-
-def _add_generic_references(
-    reading: Reading, score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
-) -> None:
-    """ "the government" / "the junta" in a state-versus-group conflict is the state the
-    article is about, and "the opposition" is the named opposition group."""
-    groups = [n for n in score if kinds.get(n) == "group"]
-    states = [n for n, _ in score.most_common() if kinds.get(n) == "state" and not mediated[n]]
-    if not groups or not states:
-        return
-    home = states[0]
-    opposition = next((g for g in groups if g in gazetteer_generics("opposition")), None)
-    for token in reading.doc:
-        lemma = token.lemma_.lower()
-        if token.pos_ != "NOUN" or any(
-            c.dep_ in {"poss", "amod", "compound"} and c.pos_ in {"PROPN", "ADJ"}
-            for c in token.children
-        ):
-            continue
-        bonus = 1.5 if any(target_class(t) for t in token.sent) else 1.0
-        if lemma in _HOME_GENERICS:
-            score[home] += bonus
-        elif lemma == "opposition" and opposition:
-            score[opposition] += bonus
-
-
-def gazetteer_generics(noun: str) -> set[str]:
-    """Groups that the data file says a common noun can stand for."""
-    from extract.actors import generics
-
-    return generics().get(noun, set())
-
-
-def talk_pairs(reading: Reading) -> Counter[tuple[str, str]]:
-    """Pairs named as the two sides of talks: "talks between X and Y", "X-Y talks"."""
-    doc = reading.doc
-    by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
-    people: dict[str, str] = doc._.people
-    pairs: Counter[tuple[str, str]] = Counter()
-    for token in doc:
-        if token.lower_ != "between" or token.dep_ != "prep":
-            continue
-        governor = token.head
-        if not (target_class(governor) == "talk" or governor.lemma_ in {"meet", "talk"}):
-            continue
-        names: list[str] = []
-        for obj in (c for c in token.children if c.dep_ == "pobj"):
-            for t in obj.subtree:
-                m = by_start.get(t.i)
-                if m and m.kind in {"state", "group"}:
-                    names.append(m.canonical)
-                elif t.pos_ == "PROPN" and t.text in people:
-                    names.append(people[t.text])
-        distinct = sorted(set(names))
-        if len(distinct) == 2:
-            weight = 2 if token.idx < reading.prefix else 1
-            pairs[(distinct[0], distinct[1])] += weight
-    return pairs
-
-
-def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
-    """The pair most often named as the sides of the talks, else the two actors with the
-    most evidence; actors whose syntax makes them go-betweens are mediators instead."""
-    score, mediated, between, kinds = party_scores(reading)
-    candidates = [
-        (name, s)
-        for name, s in score.most_common()
-        if kinds.get(name) in {"state", "group"}
-        and not (mediated[name] and name not in between and mediated[name] * 4 >= s * 0.5)
-    ]
-    names = {n for n, _ in candidates}
-    parties = [name for name, _ in candidates[:2]]
-    top = sum(score[n] for n in parties)
-    pairs = [(p, c) for p, c in talk_pairs(reading).items() if set(p) <= names]
-    if pairs:
-        pair, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
-        if score[pair[0]] + score[pair[1]] >= 0.8 * top:
-            parties = list(pair)
-    mediators = sorted(n for n in mediated if n not in parties)
-    return sorted(parties), mediators
 
 
 # "ISTANBUL —", "HAVANA, Feb 6 —", "KABUL/ISLAMABAD, Oct 18 —": the first place only.

@@ -1,0 +1,74 @@
+"""The negotiation vocabulary (data/cues.json) and the small syntactic helpers every
+reader shares: which words are targets (talks, truce, deal), anchor lemmas, head chains.
+Kept apart so that outcomes, timing, conditions and relevance read one lexicon."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Token
+
+DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    """The lemma classes in data/cues.json, turned into sets once per process."""
+    raw = json.loads((DATA / "cues.json").read_text(encoding="utf-8"))
+    target_of: dict[str, str] = {}
+    for cls in ("talk", "deal", "truce"):  # later classes win: "ceasefire agreement" -> truce
+        for word in raw["targets"][cls]:
+            target_of[word] = cls
+    rules: dict[str, dict[str, str]] = {}
+    for rule in raw["rules"]:
+        for anchor in rule["anchors"]:
+            entry = rules.setdefault(anchor, {})
+            for cls in ("talk", "truce", "deal", "none"):
+                if cls in rule and cls not in entry:
+                    entry[cls] = rule[cls]
+    sets = {k: frozenset(v) for k, v in raw.items() if k != "rules" and isinstance(v, list)}
+    triggers = {k: frozenset(v) for k, v in raw["condition_triggers"].items()}
+    return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
+
+
+_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
+
+
+def _key(token: Token) -> str:
+    return token.lemma_.lower() if token.pos_ in {"VERB", "NOUN", "AUX"} else token.lower_
+
+
+def anchor_key(token: Token) -> str:
+    """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
+    key = _key(token)
+    if token.pos_ == "VERB":
+        for child in token.children:
+            if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
+                return f"{key} {child.lower_}"
+    return key
+
+
+def target_class(token: Token) -> str | None:
+    """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
+    table = cues()["target_of"]
+    if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
+        return None
+    found = {table.get(_key(token)), table.get(token.lower_)}
+    for child in token.children:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            found.add(table.get(_key(child)) or table.get(child.lower_))
+    for cls in ("truce", "deal", "talk"):
+        if cls in found:
+            return cls
+    return None
+
+
+def chain(token: Token, limit: int = 4) -> list[Token]:
+    out = [token]
+    while len(out) <= limit and out[-1].head is not out[-1]:
+        if out[-1].dep_ in {"ccomp"} and out[-1].head.lemma_ == "say":
+            break  # reported speech: the reporting verb does not hedge its content
+        out.append(out[-1].head)
+    return out

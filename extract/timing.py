@@ -1,0 +1,114 @@
+"""When an event happened relative to the article: reported now, or recalled.
+
+News reports current events by weekday ("on Tuesday") and recalls older ones with dates,
+years, past perfect and subordinate clauses; these tests read that from the parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from extract.lexicon import chain, cues
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _date_is_past(text: str, published: tuple[int, int] | None) -> bool:
+    """A date adverbial that points before the article's own month."""
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    if {"last", "earlier", "ago", "previous", "past"} & set(words):
+        return True
+    years = [int(w) for w in words if _YEAR.fullmatch(w)]
+    if years and published and max(years) < published[0]:
+        return True
+    if published and not years:
+        for word in words:
+            month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
+            if month and month < published[1]:
+                return True
+    return False
+
+
+def is_background(token: Token, published: tuple[int, int] | None) -> bool:
+    """Recalled rather than reported: past perfect, a past time adverbial, a reduced
+    relative clause ("the truce agreed in Doha"), or an event inside "since/after X"."""
+    c = cues()
+    clause = token
+    for node in chain(token, 3):
+        clause = node
+        if node.pos_ in {"VERB", "AUX"}:
+            break
+    for node in {token, clause}:
+        auxes = [ch for ch in node.children if ch.dep_ in {"aux", "auxpass"}]
+        if any(a.lemma_ == "have" and a.tag_ == "VBD" for a in auxes):
+            return True
+    if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"}:
+        return True
+    if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
+        return True
+    if clause.dep_ == "advcl" and any(
+        ch.dep_ in {"mark", "advmod"} and ch.lower_ in {"after", "since", "before", "when", "once"}
+        for ch in clause.children
+    ):
+        return True
+    if token.dep_ == "pobj" and token.head.lower_ in {"since", "after", "following", "before"}:
+        return True
+    for node in {token, clause}:
+        if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
+            return True
+    subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
+    year = token.doc._.year
+    if year:
+        years = [int(t.text) for t in token.sent if _YEAR.fullmatch(t.text)]
+        if years and max(years) < year:
+            return True
+    for node in {token, clause, *subjects}:
+        for child in node.children:
+            if child.dep_ in {
+                "npadvmod",
+                "advmod",
+                "prep",
+                "tmod",
+                "poss",
+                "nummod",
+                "amod",
+                "compound",
+                "acl",
+            }:
+                words = {t.lower_ for t in child.subtree}
+                if words & c["background_words"] - {"before", "first", "since"}:
+                    return True
+                if child.dep_ in {
+                    "prep",
+                    "npadvmod",
+                    "poss",
+                    "nummod",
+                    "compound",
+                    "acl",
+                } and _date_is_past(" ".join(t.text for t in child.subtree), published):
+                    return True
+    return False
+
+
+def article_year(doc: Doc) -> int | None:
+    """The year the article speaks from: its publication date, else the dateline, else the
+    latest year it mentions (an undated report is rarely older than what it recalls)."""
+    if doc._.published:
+        return doc._.published[0]
+    head = doc.text[:400]
+    match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
+    if match:
+        month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
+        if month:
+            doc._.published = (int(match.group(0)), _MONTH_ABBR[month.group(1).lower()[:3]])
+        return int(match.group(0))
+    # Undated: news tells current events by weekday, so an explicit year marks a recall.
+    years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
+    return max(years) + 1 if years else None
