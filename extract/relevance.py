@@ -12,22 +12,32 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from extract.actors import gazetteer
 from extract.lexicon import cues
 
 
 class VocabularyGate:
-    """Counts negotiation vocabulary on a tokenized-only Doc."""
+    """Counts negotiation vocabulary and actor names on a tokenized-only Doc.
+
+    Both are PhraseMatchers, so the test costs about as much as tokenizing; the actor
+    names come from the same gazetteer the actor finder uses."""
 
     def __init__(self, nlp: Language) -> None:
         c = cues()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("NEGOTIATION", list(nlp.tokenizer.pipe(sorted(c["negotiation_vocab"]))))
+        self.actors = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.actors.add("ACTOR", list(nlp.tokenizer.pipe(sorted(gazetteer()))))
 
     def hits(self, doc: Doc) -> int:
         return len(self.matcher(doc))
 
+    def actor_names(self, doc: Doc) -> int:
+        """Distinct actor spellings: two sides need at least two names."""
+        return len({doc[s:e].text for _, s, e in self.actors(doc)})
+
     def worth_parsing(self, doc: Doc) -> bool:
-        return self.hits(doc) >= 2
+        return self.hits(doc) >= 2 and self.actor_names(doc) >= 2
 
 
 def context_balance(doc: Doc) -> tuple[int, int]:
