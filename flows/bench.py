@@ -104,11 +104,11 @@ def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
             if isinstance(outcome, CleanedArticle):
                 yield outcome.article.text
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     parsed = sum(1 for _ in nlp.pipe(texts(), batch_size=_BATCH))
-    full = time.perf_counter() - start
+    full, full_cpu = time.perf_counter() - start, time.thread_time() - cpu
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     for chunk_start in range(0, len(pages), 256):  # bounded memory on --limit 5000
         articles = []
         for page in pages[chunk_start : chunk_start + 256]:
@@ -116,13 +116,15 @@ def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
             if isinstance(outcome, CleanedArticle):
                 articles.append(outcome.article)
         read_articles(nlp, articles)
-    gated = time.perf_counter() - start
+    gated, gated_cpu = time.perf_counter() - start, time.thread_time() - cpu
     return {
         "raw_pages_per_s": len(pages) / full,
         "raw_s": full,
+        "raw_cpu_s": full_cpu,
         "raw_articles": parsed,
         "raw_gated_pages_per_s": len(pages) / gated,
         "raw_gated_s": gated,
+        "raw_gated_cpu_s": gated_cpu,
     }
 
 
@@ -177,7 +179,7 @@ def bench_pipeline(pages: list[BenchPage], settings: Settings, workdir: Path) ->
         )
         reset_peak_rss()
         stages: dict[str, float] = {}
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         engine = open_database(cfg.database_url)
         monitor.sync_feeds(engine, cfg)
         stages["setup_s"] = time.perf_counter() - start
@@ -194,7 +196,7 @@ def bench_pipeline(pages: list[BenchPage], settings: Settings, workdir: Path) ->
             **_on_commit(engine, cfg),
         )
         sent = _timed(stages, "dispatch_s", monitor.dispatch, engine, cfg)
-        elapsed = time.perf_counter() - start
+        elapsed, elapsed_cpu = time.perf_counter() - start, time.thread_time() - cpu
         peak = peak_rss_mb()
         time.sleep(0.2)  # let the last webhook handler thread record its arrival
         with hook.lock:
@@ -208,6 +210,7 @@ def bench_pipeline(pages: list[BenchPage], settings: Settings, workdir: Path) ->
     return {
         "pipeline_pages_per_s": len(pages) / elapsed,
         "pipeline_s": elapsed,
+        "pipeline_cpu_s": elapsed_cpu,
         **{f"pipeline_{k}": v for k, v in stages.items()},
         "pages": len(pages),
         "stored": store.stored,
@@ -215,7 +218,7 @@ def bench_pipeline(pages: list[BenchPage], settings: Settings, workdir: Path) ->
         "skipped": store.skipped,
         "relevant": store.relevant,
         "transitions": len(committed),
-        "alerts_delivered": sent.delivered,
+        "alerts_left_for_final_dispatch": sent.delivered,
         "webhooks_received": len(received),
         "peak_rss_mb": peak,
         "alert_latency_p50_s": _quantile(latencies, 0.5),
@@ -326,6 +329,10 @@ def measure(settings: Settings, corpus: Path, limit: int | None) -> dict[str, An
         figures |= bench_polling(settings, Path(tmp))
     figures["ratio"] = figures["pipeline_pages_per_s"] / figures["raw_pages_per_s"]
     figures["ratio_to_gated"] = figures["pipeline_pages_per_s"] / figures["raw_gated_pages_per_s"]
+    # Other processes share the 2 cores; the main thread's CPU time is what contention
+    # distorts least (the loopback servers run in other threads and are not counted).
+    figures["ratio_cpu"] = figures["raw_cpu_s"] / figures["pipeline_cpu_s"]
+    figures["ratio_to_gated_cpu"] = figures["raw_gated_cpu_s"] / figures["pipeline_cpu_s"]
     figures["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -358,6 +365,8 @@ _TABLE = [
     ("pipeline: full monitor pass", "pipeline_pages_per_s", "pages/s", None),
     ("ratio pipeline / raw", "ratio", "", "≥ 0.85"),
     ("ratio pipeline / raw gated", "ratio_to_gated", "", None),
+    ("ratio by main-thread CPU time", "ratio_cpu", "", None),
+    ("ratio to gated, by CPU time", "ratio_to_gated_cpu", "", None),
     ("peak RSS during the pass", "peak_rss_mb", "MB", "≤ 1536 (5,000 pages)"),
     ("alert latency p50", "alert_latency_p50_s", "s", None),
     ("alert latency p95", "alert_latency_p95_s", "s", "≤ 1"),

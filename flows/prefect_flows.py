@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
@@ -85,6 +89,7 @@ def run_monitor(settings: Settings, *, only_due: bool = False) -> dict:
     for item in changed:
         _emit_transition(item)
     _publish_artifacts(outcomes, fetched, store, sent, changed, tracks)
+    _publish_report(settings)
     summary = {
         "feeds": len(outcomes),
         "feed_failures": sum(1 for o in outcomes if o.error),
@@ -165,6 +170,22 @@ def _publish_artifacts(
             for t in tracks
         ]
         or [{"parties": "(no tracks yet)"}],
+    )
+
+
+def _publish_report(settings: Settings) -> None:
+    """Rewrite the one-file report and link it from the run, so the UI leads to it."""
+    if not settings.report_path:
+        return
+    from flows.web import write_report
+
+    try:
+        path = write_report(settings, Path(settings.report_path)).resolve()
+    except OSError as exc:
+        get_run_logger().warning("could not write the report %s: %s", settings.report_path, exc)
+        return
+    create_link_artifact(
+        key="timeline-report", link=path.as_uri(), link_text="parley timeline report"
     )
 
 

@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     feed_failure_alert_after: int = 3
+    report_path: str | None = "var/report.html"  # rewritten after every monitor run
     web_token: str | None = None  # required by `parley web` on a non-loopback address
 
     @classmethod

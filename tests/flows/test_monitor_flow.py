@@ -35,6 +35,7 @@ def _write_config(tmp_path: Path, feed_url: str) -> Path:
     config.write_text(
         f"""
 database_url = "sqlite:///{tmp_path / "parley.db"}"
+report_path = "{tmp_path / "report.html"}"
 
 [[feeds]]
 url = "{feed_url}"
@@ -87,6 +88,7 @@ def test_the_seeds_make_one_track_collapsed_then_deadlocked_and_two_alerts(
     background = [e for e in track["events"] if not e["current"]]
     assert "ceasefire" in {e["kind"] for e in background}
 
+    assert "collapsed" in (tmp_path / "report.html").read_text()
     lines = (tmp_path / "alerts.jsonl").read_text().splitlines()
     written = [json.loads(line) for line in lines]
     assert [(a["transition"]["from"], a["transition"]["to"]) for a in written] == [

@@ -28,6 +28,7 @@ def _config(tmp_path: Path, feed_url: str, database_url: str, hook_url: str) -> 
     config = tmp_path / "parley.toml"
     config.write_text(
         f'database_url = "{database_url}"\n'
+        f'report_path = "{tmp_path / "report.html"}"\n'
         f'[[feeds]]\nurl = "{feed_url}"\ninterval_minutes = 0.05\n'
         f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook_url}"\n'
     )
@@ -81,6 +82,7 @@ def test_serve_runs_monitor_on_schedule_with_artifacts_and_events(
         artifacts = httpx.post(f"{api}/artifacts/filter", json={"limit": 50}, timeout=10).json()
         keys = Counter(a["key"] for a in artifacts)
         assert keys["monitor-summary"] >= 2 and keys["track-status"] >= 2
+        assert keys["timeline-report"] >= 2
         summaries = [a["data"] for a in artifacts if a["key"] == "monitor-summary"]
         assert any("collapsed → **deadlock**" in s for s in summaries)
         events = httpx.post(
