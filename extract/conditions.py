@@ -144,7 +144,9 @@ def _trigger_kind(token: Token) -> str | None:
                 continue
             if key in {"need", "must", "expect"} and token.pos_ != "VERB":
                 continue
-            if token.pos_ not in {"VERB", "NOUN", "ADJ"}:
+            if token.pos_ not in {"VERB", "NOUN", "ADJ"} and not (
+                token.pos_ == "AUX" and key == "want"  # the small model's "wants written ..."
+            ):
                 continue
             if key in {"present", "table", "put"} and _objects_demands(token):
                 return "demand"
@@ -223,8 +225,11 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
         for subj in subjects:
-            if subj.pos_ == "PRON" and node.dep_ == "ccomp" and node.head.lemma_ in _REPORTING:
-                name = _speaker(node, resolver)  # "X said it would ...": it is X
+            if subj.pos_ == "PRON" and (
+                subj.dep_ == "poss" or (node.dep_ == "ccomp" and node.head.lemma_ in _REPORTING)
+            ):
+                # "X said it would ...", "X said ... remains their priority": the speaker
+                name = _speaker(node, resolver) or resolver.resolve(subj)
             else:
                 name = resolver.resolve(subj)
             if name:
@@ -232,6 +237,9 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.head is node:
             break
         nxt = node.head
+        if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
+            node = nxt  # "withdrawal remains their priority": the subject is the content
+            continue
         if nxt.lemma_ == "be":  # "X's central demand was that ..."
             for ch in nxt.children:
                 if ch.dep_ == "nsubj" and ch is not node:
@@ -278,6 +286,8 @@ def _clause(token: Token) -> list[Token]:
             parts.extend(child.subtree)
         elif child.dep_ in {"prt", "neg", "aux"} and child.i > token.i:
             parts.append(child)
+    if token.pos_ == "AUX" and token.dep_ == "aux":
+        parts.extend(t for t in token.head.subtree if t.i > token.i)
     if not parts and token.head is not token and token.head.lemma_ in {"be", "remain"}:
         for child in token.head.children:
             if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not token:
