@@ -198,6 +198,8 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                 kind = rule.get(cls) if cls else None
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
+                if kind == "agreement" and _is_framework(token):
+                    kind = "progress"  # a framework is a step, not the deal
                 if kind is None and "none" in rule and token.pos_ in {"ADJ", "NOUN", "VERB"}:
                     kind, conf = rule["none"], 0.5
                 if kind is None:
@@ -229,6 +231,20 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
 
 _ENDING_VERBS = frozenset({"end", "halt", "stop", "freeze", "break"})
 _KEEPING_VERBS = frozenset({"respect", "honour", "honor", "observe", "hold", "keep", "uphold"})
+
+
+_FRAMEWORKS = frozenset({"framework", "roadmap", "memorandum", "minutes", "principle"})
+
+
+def _is_framework(token: Token) -> bool:
+    """ "signed a declaration of principles", "agreed a framework", "agreed minutes"."""
+    for other in _related(token):
+        if other.lemma_.lower() in _FRAMEWORKS:
+            return True
+        for t in other.subtree:
+            if t.lemma_.lower() in _FRAMEWORKS and t.i - other.i <= 3:
+                return True
+    return False
 
 
 def _object_is_talk(token: Token) -> bool:

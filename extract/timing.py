@@ -10,7 +10,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from extract.lexicon import chain, cues
+from extract.lexicon import chain, cues, target_class
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _MONTHS = (
@@ -66,7 +66,13 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
     subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
     year = token.doc._.year
     if year:
-        years = [int(t.text) for t in token.sent if _YEAR.fullmatch(t.text)]
+        # "the 1992 peace accord is over": a year naming the accord does not date the event
+        years = [
+            int(t.text)
+            for t in token.sent
+            if _YEAR.fullmatch(t.text)
+            and not (t.dep_ in {"nummod", "compound", "amod"} and target_class(t.head))
+        ]
         if years and max(years) < year:
             return True
     for node in {token, clause, *subjects}:
@@ -85,6 +91,8 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                 words = {t.lower_ for t in child.subtree}
                 if words & c["background_words"] - {"before", "first", "since"}:
                     return True
+                if node in subjects and target_class(node) and child.dep_ != "acl":
+                    continue  # "the 1992 accord is over": the date names the accord
                 if child.dep_ in {
                     "prep",
                     "npadvmod",

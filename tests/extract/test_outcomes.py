@@ -104,3 +104,13 @@ def test_talk_verb_with_future_is_scheduled(nlp: Language) -> None:
 
 def test_agreed_in_principle_is_not_yet_a_ceasefire(nlp: Language) -> None:
     assert "ceasefire" not in kinds(nlp, "Niger agreed in principle to a ceasefire.", current=True)
+
+
+def test_declaration_of_principles_is_progress_not_a_deal(nlp: Language) -> None:
+    found = kinds(nlp, "Sudan and the rebels signed a declaration of principles on Monday.")
+    assert "progress" in found and "agreement" not in found
+
+
+def test_accord_declared_over_is_a_collapse(nlp: Language) -> None:
+    found = kinds(nlp, "The rebels say the 1994 peace accord is over.", current=True)
+    assert "collapsed" in found
