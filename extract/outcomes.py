@@ -62,6 +62,9 @@ _TRUCE_NOUNS = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
 
 
 def _find_target(token: Token) -> tuple[str | None, float]:
+    for child in token.children:  # the direct object decides: "signed a deal on the truce"
+        if child.dep_ in {"dobj", "nsubjpass"} and target_class(child):
+            return target_class(child), 0.85
     related = _related(token)
     found = {target_class(other) for other in related}
     if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *related]):
