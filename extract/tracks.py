@@ -201,9 +201,14 @@ def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
 
 
 def _offsets(sent: Span, reading: Reading) -> tuple[int | None, int | None]:
+    """Offsets of the stripped sentence in the article text; none for the headline, which
+    is not part of that text."""
     if sent.start_char < reading.prefix:
         return None, None
-    return sent.start_char - reading.prefix, sent.end_char - reading.prefix
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    return sent.start_char - reading.prefix + lead, sent.end_char - reading.prefix - trail
 
 
 def _event(e: Cue, reading: Reading) -> Event:

@@ -47,7 +47,7 @@ def test_event_offsets_point_into_the_article_text(nlp: Language) -> None:
     result = read_articles(nlp, [article("b", TALKS, title="Talks collapse")])[0]
     for event in result.tracks[0].events:
         if event.start is not None and event.end is not None:
-            assert TALKS[event.start : event.end].strip() == event.sentence
+            assert TALKS[event.start : event.end] == event.sentence
 
 
 def test_one_failing_article_does_not_stop_the_others() -> None:
