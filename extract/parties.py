@@ -122,6 +122,10 @@ def _between_sides(root: Token) -> str | None:
             if governor.lemma_ in {"meet", "talk", "negotiate"}:
                 return "talk"
             return target_class(governor)
+        if node.dep_ == "pobj" and node.head.lower_ == "with":
+            governor = node.head.head  # "peace talks with the rebels", "met with X"
+            if target_class(governor) == "talk" or governor.lemma_ in {"meet", "negotiate"}:
+                return "talk"
         if node.head is node:
             return None
         node = node.head
