@@ -187,9 +187,11 @@ def mediation_cue(span: Span) -> bool:
         for c in token.children:
             if c.dep_ in {"relcl", "appos", "acl", "compound"} and (
                 _is_mediation_word(c)
-                or any(g.dep_ == "conj" and _is_mediation_word(g) for g in c.children)
+                or any(
+                    g.dep_ in {"conj", "relcl", "acl"} and _is_mediation_word(g) for g in c.children
+                )
             ):
-                return True
+                return True  # "X, which mediated", "Y, the envoy who is mediating"
         head = token.head
         dep = token.dep_
         if dep in {"nsubj", "poss", "compound", "amod", "nmod", "appos"} and _is_mediation_word(
