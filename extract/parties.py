@@ -159,6 +159,21 @@ def _add_generic_references(
             score[opposition] += bonus
 
 
+def _generic_map(
+    score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
+) -> dict[str, str]:
+    """Which actor "the government" and "the opposition" stand for in this article."""
+    groups = [n for n, _ in score.most_common() if kinds.get(n) == "group"]
+    states = [n for n, _ in score.most_common() if kinds.get(n) == "state" and not mediated[n]]
+    out: dict[str, str] = {}
+    if groups and states:
+        out.update({noun: states[0] for noun in _HOME_GENERICS})
+        opposition = next((g for g in groups if g in gazetteer_generics("opposition")), None)
+        if opposition:
+            out["opposition"] = opposition
+    return out
+
+
 def gazetteer_generics(noun: str) -> set[str]:
     """Groups that the data file says a common noun can stand for."""
     from extract.actors import generics
@@ -166,8 +181,10 @@ def gazetteer_generics(noun: str) -> set[str]:
     return generics().get(noun, set())
 
 
-def talk_pairs(reading: Reading) -> Counter[tuple[str, str]]:
-    """Pairs named as the two sides of talks: "talks between X and Y", "X-Y talks"."""
+def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Counter[tuple[str, str]]:
+    """Pairs named as the two sides of talks: "talks between X and Y"; `generic` maps
+    common nouns ("government", "opposition") to the actor they stand for here."""
+    generic = generic or {}
     doc = reading.doc
     by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
     people: dict[str, str] = doc._.people
@@ -186,6 +203,8 @@ def talk_pairs(reading: Reading) -> Counter[tuple[str, str]]:
                     names.append(m.canonical)
                 elif t.pos_ == "PROPN" and t.text in people:
                     names.append(people[t.text])
+                elif t.pos_ == "NOUN" and t.lemma_.lower() in generic and t.dep_ != "compound":
+                    names.append(generic[t.lemma_.lower()])
         distinct = sorted(set(names))
         if len(distinct) == 2:
             weight = 2 if token.idx < reading.prefix else 1
@@ -206,7 +225,11 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     names = {n for n, _ in candidates}
     parties = [name for name, _ in candidates[:2]]
     top = sum(score[n] for n in parties)
-    pairs = [(p, c) for p, c in talk_pairs(reading).items() if set(p) <= names]
+    pairs = [
+        (p, c)
+        for p, c in talk_pairs(reading, _generic_map(score, kinds, mediated)).items()
+        if set(p) <= names
+    ]
     if pairs:
         pair, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
         if score[pair[0]] + score[pair[1]] >= 0.8 * top:
