@@ -9,6 +9,7 @@ those with negotiation vocabulary go through the parser and the parley component
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -48,6 +49,17 @@ def load_pipeline(model: str | None = None) -> Language:
     raise ModelNotFoundError(f"none of the spaCy pipelines {names} is installed")
 
 
+_GATES: weakref.WeakKeyDictionary[Language, VocabularyGate] = weakref.WeakKeyDictionary()
+
+
+def _gate(nlp: Language) -> VocabularyGate:
+    """One gate per pipeline: its matchers take a moment to build."""
+    gate = _GATES.get(nlp)
+    if gate is None:
+        gate = _GATES[nlp] = VocabularyGate(nlp)
+    return gate
+
+
 def _published(article: ArticleText) -> tuple[int, int] | None:
     match = re.match(r"(\d{4})-(\d{2})", article.published or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
@@ -66,7 +78,7 @@ def read_articles(nlp: Language, articles: Iterable[ArticleText]) -> list[Articl
     """One result per article, in order; a failure on one article is reported in its
     `error` and does not stop the others."""
     items = list(articles)
-    gate = VocabularyGate(nlp)
+    gate = _gate(nlp)
     results: list[ArticleResult | None] = [None] * len(items)
     to_parse: list[tuple[int, Doc, int]] = []
     for index, article in enumerate(items):
