@@ -72,6 +72,11 @@ def _find_target(token: Token) -> tuple[str | None, float]:
     for cls in ("truce", "deal", "talk"):
         if cls in found:
             return cls, 0.85
+    for child in token.children:
+        if child.dep_ in {"dobj", "nsubj", "nsubjpass"} and child.lower_ in {"it", "them"}:
+            cls = _antecedent(child)
+            if cls:
+                return cls, 0.6
     sent = token.sent
     lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
     near = {target_class(other) for other in token.doc[lo:hi] if other.i != token.i}
@@ -79,6 +84,20 @@ def _find_target(token: Token) -> tuple[str | None, float]:
         if cls in near:
             return cls, 0.6
     return None, 0.0
+
+
+def _antecedent(pronoun: Token) -> str | None:
+    """ "accused Pakistan of violating it", "Trump cancelled it": the nearest target noun
+    before the pronoun, in its sentence or the one before."""
+    doc = pronoun.doc
+    start = pronoun.sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    for token in reversed(doc[start : pronoun.i]):
+        cls = target_class(token)
+        if cls:
+            return cls
+    return None
 
 
 def is_negated(token: Token) -> bool:

@@ -155,6 +155,16 @@ def choose_venue(
     if not score:
         return None
     best, value = score.most_common(1)[0]
+    country = table.get(best)
+    if country and country.form == "name":
+        # "talks in Qatar" and "talks in Doha": the city is the more precise answer
+        cities = [
+            (name, v)
+            for name, v in score.items()
+            if (a := table.get(name)) and a.form == "metonym" and a.canonical == country.canonical
+        ]
+        if cities:
+            best = max(cities, key=lambda nv: nv[1])[0]
     return best if value >= 1.5 else None
 
 

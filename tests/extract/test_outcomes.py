@@ -114,3 +114,8 @@ def test_declaration_of_principles_is_progress_not_a_deal(nlp: Language) -> None
 def test_accord_declared_over_is_a_collapse(nlp: Language) -> None:
     found = kinds(nlp, "The rebels say the 1994 peace accord is over.", current=True)
     assert "collapsed" in found
+
+
+def test_pronoun_object_takes_its_antecedent(nlp: Language) -> None:
+    text = "Within hours of the truce taking effect, Chad accused Sudan of violating it."
+    assert "ceasefire_broken" in kinds(nlp, text)
