@@ -391,8 +391,12 @@ def dispatch_on_commit(engine: Engine, settings: Settings) -> Callable[[Recorded
     channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
 
     def deliver(recorded: RecordedStory) -> None:
-        if recorded.alert_ids:
+        if not recorded.alert_ids:
+            return
+        try:
             dispatch_pending(engine, channels, settings.delivery)
+        except Exception:  # the story is stored; the end-of-pass dispatch tries again
+            log.exception("dispatch after storing story %s failed", recorded.story_id)
 
     return deliver
 
