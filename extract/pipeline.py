@@ -25,6 +25,28 @@ from extract.relevance import VocabularyGate, is_political
 from extract.tracks import build_track
 
 PARLEY_COMPONENTS = ("parley_actors", "parley_outcomes", "parley_conditions")
+
+if not Doc.has_extension("headline_end"):
+    Doc.set_extension("headline_end", default=0)
+
+
+@Language.component("parley_paragraphs")
+def mark_paragraphs(doc: Doc) -> Doc:
+    """The headline is one sentence, apart from the body.
+
+    The parser splits Title Case headlines into fragments ("Talks Collapse") and runs a
+    headline into the first paragraph; evidence must be a whole sentence. The parser keeps
+    boundaries set before it.
+    """
+    headline_end = doc._.headline_end
+    for token in doc[1:]:
+        if token.idx < headline_end:
+            token.is_sent_start = False
+        elif doc[token.i - 1].idx < headline_end:
+            token.is_sent_start = True
+    return doc
+
+
 _BATCH = 16
 
 
@@ -42,6 +64,8 @@ def load_pipeline(model: str | None = None) -> Language:
             nlp = spacy.load(name)
         except OSError:
             continue
+        if "parser" in nlp.pipe_names and "parley_paragraphs" not in nlp.pipe_names:
+            nlp.add_pipe("parley_paragraphs", before="parser")
         for component in PARLEY_COMPONENTS:
             if component not in nlp.pipe_names:
                 nlp.add_pipe(component, last=True)
@@ -86,6 +110,7 @@ def read_articles(nlp: Language, articles: Iterable[ArticleText]) -> list[Articl
             prefix = _prefix(article)
             doc = nlp.make_doc(prefix + article.text)
             doc._.published = _published(article)
+            doc._.headline_end = len(prefix)
             if gate.worth_parsing(doc):
                 to_parse.append((index, doc, len(prefix)))
             else:

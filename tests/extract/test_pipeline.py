@@ -69,3 +69,15 @@ def test_one_failing_article_does_not_stop_the_others() -> None:
     )
     assert results[0].error is None
     assert results[1].error is not None and "boom" in results[1].error
+
+
+@pytest.mark.model
+def test_a_title_case_headline_is_one_evidence_sentence_apart_from_the_body(
+    nlp: Language,
+) -> None:
+    headline = "Ethiopia Blames Eritrea For Nairobi Talks Collapse After Delegation Walks Out"
+    (result,) = read_articles(nlp, [article("h", TALKS, title=headline)])
+    sentences = [e.sentence for e in result.tracks[0].events]
+    assert headline + "." in sentences
+    assert not any(s.startswith(headline) and len(s) > len(headline) + 1 for s in sentences)
+    assert all(len(s.split()) > 3 for s in sentences)
