@@ -212,7 +212,7 @@ def _print_tracks(settings: Settings) -> None:
 def _print_track_views(views: list[dict]) -> None:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     if not views:
         console.print("no tracks yet")
     for view in views:
