@@ -110,6 +110,7 @@ class WebhookChannel:
     url: str
     secret: str | None
     timeout_s: float
+    _client: httpx.Client | None = None
 
     def send(self, alert: ClaimedAlert) -> None:
         from datetime import UTC, datetime
@@ -127,10 +128,10 @@ class WebhookChannel:
             headers["webhook-signature"] = Webhook(self.secret).sign(
                 alert.idempotency_key, now, body
             )
+        if self._client is None:  # one connection pool per channel, not one per alert
+            self._client = httpx.Client(timeout=self.timeout_s)
         try:
-            response = httpx.post(
-                self.url, content=body.encode(), headers=headers, timeout=self.timeout_s
-            )
+            response = self._client.post(self.url, content=body.encode(), headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 300:

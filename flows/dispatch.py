@@ -23,6 +23,12 @@ class DispatchSummary:
     dead: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: DispatchSummary) -> None:
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.dead += other.dead
+        self.errors += other.errors
+
 
 def dispatch_pending(
     engine: Engine,

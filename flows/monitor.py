@@ -383,10 +383,13 @@ def dispatch(engine: Engine, settings: Settings) -> DispatchSummary:
     return dispatch_pending(engine, channels, settings.delivery)
 
 
-def dispatch_on_commit(engine: Engine, settings: Settings) -> Callable[[RecordedStory], None]:
+def dispatch_on_commit(
+    engine: Engine, settings: Settings, *, into: DispatchSummary | None = None
+) -> Callable[[RecordedStory], None]:
     """A `store_articles` hook delivering a story's alerts right after its commit.
 
-    Failures stay in the outbox with their backoff, exactly as in `dispatch`.
+    Failures stay in the outbox with their backoff, exactly as in `dispatch`; what was
+    delivered is added to `into`, so the pass can report it.
     """
     channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
 
@@ -394,9 +397,12 @@ def dispatch_on_commit(engine: Engine, settings: Settings) -> Callable[[Recorded
         if not recorded.alert_ids:
             return
         try:
-            dispatch_pending(engine, channels, settings.delivery)
+            sent = dispatch_pending(engine, channels, settings.delivery)
         except Exception:  # the story is stored; the end-of-pass dispatch tries again
             log.exception("dispatch after storing story %s failed", recorded.story_id)
+            return
+        if into is not None:
+            into.add(sent)
 
     return deliver
 
@@ -407,11 +413,13 @@ def run_once(settings: Settings, *, only_due: bool = False) -> RunSummary:
     sync_feeds(engine, settings)
     outcomes, entries = poll_feeds(engine, settings, only_due=only_due)
     fetched = fetch_entries(entries, settings)
+    sent = DispatchSummary()
     store = store_articles(
         engine,
         settings,
         fetched,
         shared_pipeline(settings.model),
-        on_commit=dispatch_on_commit(engine, settings),
+        on_commit=dispatch_on_commit(engine, settings, into=sent),
     )
-    return RunSummary(outcomes, len(fetched), store, dispatch(engine, settings))
+    sent.add(dispatch(engine, settings))  # retries due now, and anything the hook missed
+    return RunSummary(outcomes, len(fetched), store, sent)

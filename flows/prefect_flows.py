@@ -46,11 +46,18 @@ def fetch_articles_task(
 @task(name="extract-and-store", tags=["parley", "extract"], cache_policy=NO_CACHE)
 def store_articles_task(
     settings: Settings, fetched: list[monitor.FetchedEntry]
-) -> monitor.StoreSummary:
+) -> tuple[monitor.StoreSummary, DispatchSummary]:
+    """Store the stories; each one's alerts go out as soon as it is committed."""
     engine = monitor.open_database(settings.database_url)
-    return monitor.store_articles(
-        engine, settings, fetched, monitor.shared_pipeline(settings.model)
+    sent = DispatchSummary()
+    store = monitor.store_articles(
+        engine,
+        settings,
+        fetched,
+        monitor.shared_pipeline(settings.model),
+        on_commit=monitor.dispatch_on_commit(engine, settings, into=sent),
     )
+    return store, sent
 
 
 @task(name="dispatch-alerts", tags=["parley", "alerts"], cache_policy=NO_CACHE)
@@ -78,8 +85,8 @@ def run_monitor(settings: Settings, *, only_due: bool = False) -> dict:
     for item in fetched:
         if item.note:
             logger.warning("article %s: %s", item.entry.link, item.note)
-    store = store_articles_task(settings, fetched)
-    sent = dispatch_alerts_task(settings)
+    store, sent = store_articles_task(settings, fetched)
+    sent.add(dispatch_alerts_task(settings))
     for error in sent.errors:
         logger.warning("alert delivery: %s", error)
     engine = monitor.open_database(settings.database_url)

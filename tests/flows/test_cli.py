@@ -32,6 +32,7 @@ def test_the_main_job_on_the_defaults_prints_the_deadlocked_track(tmp_path: Path
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Afghanistan – Pakistan: status deadlock" in first.stdout
     assert "none → collapsed" in first.stdout and "collapsed → deadlock" in first.stdout
+    assert "2 transition(s); 4 alert(s) delivered, 0 failed" in first.stdout
 
     again = _parley("run", "--once", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-3000:]
