@@ -91,10 +91,10 @@ def clean_page(page: BenchPage, url: str) -> CleanedArticle | Any:
 
 
 def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
-    """trafilatura + nlp.pipe over every page: the floor parley's pass is compared with.
-
-    Also the same pages through `read_articles`, which adds parley's vocabulary gate and
-    components: the fairer twin of the pipeline, which reads that way too.
+    """The parts alone: trafilatura, then spaCy as parley configures it (`read_articles`,
+    whose vocabulary gate sends only negotiation pages to the parser). That is the speed
+    the whole pass is held to. Every page through the full trained pipeline is measured
+    too, for scale: it is what parley would cost without the gate.
     """
     nlp = monitor.shared_pipeline(settings.model)
 
@@ -118,13 +118,16 @@ def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
         read_articles(nlp, articles)
     gated, gated_cpu = time.perf_counter() - start, time.thread_time() - cpu
     return {
-        "raw_pages_per_s": len(pages) / full,
-        "raw_s": full,
-        "raw_cpu_s": full_cpu,
-        "raw_articles": parsed,
-        "raw_gated_pages_per_s": len(pages) / gated,
-        "raw_gated_s": gated,
-        "raw_gated_cpu_s": gated_cpu,
+        # parley's own settings (the vocabulary gate decides which pages get the parser):
+        # the figure the pipeline is held to.
+        "raw_pages_per_s": len(pages) / gated,
+        "raw_s": gated,
+        "raw_cpu_s": gated_cpu,
+        # every page through the full trained pipeline, for scale
+        "raw_full_parse_pages_per_s": len(pages) / full,
+        "raw_full_parse_s": full,
+        "raw_full_parse_cpu_s": full_cpu,
+        "raw_full_parse_articles": parsed,
     }
 
 
@@ -328,11 +331,12 @@ def measure(settings: Settings, corpus: Path, limit: int | None) -> dict[str, An
         log.info("bench: polling %d feeds twice", POLL_FEEDS)
         figures |= bench_polling(settings, Path(tmp))
     figures["ratio"] = figures["pipeline_pages_per_s"] / figures["raw_pages_per_s"]
-    figures["ratio_to_gated"] = figures["pipeline_pages_per_s"] / figures["raw_gated_pages_per_s"]
+    figures["ratio_to_full_parse"] = (
+        figures["pipeline_pages_per_s"] / figures["raw_full_parse_pages_per_s"]
+    )
     # Other processes share the 2 cores; the main thread's CPU time is what contention
     # distorts least (the loopback servers run in other threads and are not counted).
     figures["ratio_cpu"] = figures["raw_cpu_s"] / figures["pipeline_cpu_s"]
-    figures["ratio_to_gated_cpu"] = figures["raw_gated_cpu_s"] / figures["pipeline_cpu_s"]
     figures["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -360,13 +364,12 @@ def run_bench(
 
 
 _TABLE = [
-    ("raw: clean_html + nlp.pipe", "raw_pages_per_s", "pages/s", None),
-    ("raw, gated (read_articles)", "raw_gated_pages_per_s", "pages/s", None),
+    ("raw: clean_html + read_articles", "raw_pages_per_s", "pages/s", None),
+    ("raw, full parse of every page", "raw_full_parse_pages_per_s", "pages/s", None),
     ("pipeline: full monitor pass", "pipeline_pages_per_s", "pages/s", None),
     ("ratio pipeline / raw", "ratio", "", "≥ 0.85"),
-    ("ratio pipeline / raw gated", "ratio_to_gated", "", None),
+    ("ratio pipeline / full parse", "ratio_to_full_parse", "", None),
     ("ratio by main-thread CPU time", "ratio_cpu", "", None),
-    ("ratio to gated, by CPU time", "ratio_to_gated_cpu", "", None),
     ("peak RSS during the pass", "peak_rss_mb", "MB", "≤ 1536 (5,000 pages)"),
     ("alert latency p50", "alert_latency_p50_s", "s", None),
     ("alert latency p95", "alert_latency_p95_s", "s", "≤ 1"),
