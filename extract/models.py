@@ -79,6 +79,10 @@ class Track(BaseModel):
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     events: list[Event] = []
     conditions: list[Condition] = []
+    # Statuses the article says do not hold ("talks have not collapsed"): not events under
+    # the contract, so `contract_json` leaves them out, but storage uses them to correct a
+    # status reported earlier.
+    denials: list[Event] = []
 
 
 class ArticleResult(BaseModel):
@@ -88,3 +92,7 @@ class ArticleResult(BaseModel):
     relevant: bool = False
     error: str | None = None
     tracks: list[Track] = []
+
+    def contract_json(self) -> dict:
+        """Exactly the object ``../shared/CONTRACT.md`` specifies."""
+        return self.model_dump(exclude={"tracks": {"__all__": {"denials"}}})

@@ -183,7 +183,10 @@ def _deadlock_override(token: Token) -> bool:
     return False
 
 
-def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]:
+def find_events(
+    doc: Doc, published: tuple[int, int] | None = None, denials: list[Cue] | None = None
+) -> list[Cue]:
+    """Every development the article reports; negated current ones go to `denials`."""
     c = cues()
     rules = c["rules"]
     events: list[Cue] = []
@@ -232,6 +235,7 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
                     if kind == "ceasefire" and key in _KEEPING_VERBS:
                         kind = "ceasefire_broken"  # "the truce was not respected"
                     else:
+                        _note_denial(denials, kind, conf, sent, token, published)
                         continue
                 if kind == "ongoing" and (
                     _future(token)
@@ -249,6 +253,23 @@ def find_events(doc: Doc, published: tuple[int, int] | None = None) -> list[Cue]
             events.append(Cue(kind, current, round(conf, 2), sent, token.i))
         _recalled_nouns(sent, events, seen)
     return events
+
+
+def _note_denial(
+    denials: list[Cue] | None,
+    kind: str,
+    confidence: float,
+    sent: Span,
+    token: Token,
+    published: tuple[int, int] | None,
+) -> None:
+    """ "Talks have not collapsed, the ministry said": not an event, but a statement that a
+    status does not hold, which can correct one reported earlier."""
+    if denials is None or is_irrealis(token, kind) or is_background(token, published):
+        return
+    if any(d.sentence.start == sent.start and d.kind == kind for d in denials):
+        return
+    denials.append(Cue(kind, True, round(confidence, 2), sent, token.i))
 
 
 _ENDING_VERBS = frozenset({"end", "halt", "stop", "freeze", "break"})
@@ -316,12 +337,16 @@ class OutcomeReader:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.year = article_year(doc)
-        doc._.events = find_events(doc, doc._.published)
+        denials: list[Cue] = []
+        doc._.events = find_events(doc, doc._.published, denials)
+        doc._.denials = denials
         return doc
 
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=[])
+if not Doc.has_extension("denials"):
+    Doc.set_extension("denials", default=[])
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 if not Doc.has_extension("year"):

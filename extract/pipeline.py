@@ -149,7 +149,11 @@ def _result(article: ArticleText, **fields: object) -> ArticleResult:
 def _read(article: ArticleText, doc: Doc, prefix_len: int) -> ArticleResult:
     reading = Reading(doc=doc, prefix=prefix_len)
     track = build_track(reading, doc._.conditions)
-    relevant = track is not None and is_political(doc) and track.status is not None
+    relevant = (
+        track is not None
+        and is_political(doc)
+        and (track.status is not None or bool(track.denials))
+    )
     if not relevant or track is None:
         return _result(article, relevant=False)
     return _result(article, relevant=True, tracks=[track])

@@ -207,6 +207,7 @@ def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
         confidence=confidence,
         events=[_event(e, reading) for e in events],
         conditions=_conditions(clauses, parties),
+        denials=[_event(e, reading) for e in doc._.denials],
     )
 
 

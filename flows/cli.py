@@ -70,7 +70,7 @@ def extract(
     for index in range(len(inputs)):
         result = results[index]
         if as_json:
-            sys.stdout.write(json.dumps(result.model_dump(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(result.contract_json(), ensure_ascii=False) + "\n")
         else:
             _print_result(result)
     raise typer.Exit(1 if failed else 0)

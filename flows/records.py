@@ -60,6 +60,9 @@ def story_record(
                 conditions=tuple(
                     ConditionRecord(c.party, c.kind, c.text, c.sentence) for c in track.conditions
                 ),
+                denials=tuple(
+                    EventRecord(d.kind, d.current, d.sentence, d.confidence) for d in track.denials
+                ),
             )
             for track in result.tracks
             if result.relevant

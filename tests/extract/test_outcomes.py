@@ -119,3 +119,14 @@ def test_accord_declared_over_is_a_collapse(nlp: Language) -> None:
 def test_pronoun_object_takes_its_antecedent(nlp: Language) -> None:
     text = "Within hours of the truce taking effect, Chad accused Sudan of violating it."
     assert "ceasefire_broken" in kinds(nlp, text)
+
+
+def test_a_negated_current_status_is_kept_as_a_denial(nlp: Language) -> None:
+    doc = nlp("Talks between Chile and Bolivia have not collapsed, the foreign ministry said.")
+    assert "collapsed" not in {e.kind for e in doc._.events}
+    assert [(d.kind, d.current) for d in doc._.denials] == [("collapsed", True)]
+
+
+def test_a_hypothetical_negation_is_no_denial(nlp: Language) -> None:
+    doc = nlp("Talks between Chile and Bolivia might not collapse if both sides compromise.")
+    assert doc._.denials == []

@@ -160,3 +160,27 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_an_apprise_url_delivers_to_a_real_listener(tmp_path) -> None:
+    from flows.channels import AppriseChannel
+
+    engine = _engine_with_transition(f"sqlite:///{tmp_path / 'p.db'}", "chat")
+    with WebhookListener() as listener:
+        url = listener.url.replace("http://", "json://")
+        summary = dispatch_pending(engine, {"chat": AppriseChannel("chat", [url])}, FAST)
+        (delivery,) = listener.deliveries
+    assert summary.delivered == 1, summary.errors
+    body = delivery.payload
+    assert "Afghanistan–Pakistan" in body["title"] and "collapsed" in body["title"]
+    assert "Talks collapsed, officials said." in body["message"]
+
+
+def test_an_apprise_url_it_cannot_reach_is_retried_not_lost(tmp_path) -> None:
+    from flows.channels import AppriseChannel
+
+    engine = _engine_with_transition(f"sqlite:///{tmp_path / 'p.db'}", "chat")
+    dead = f"json://127.0.0.1:{_free_port()}/hook"
+    summary = dispatch_pending(engine, {"chat": AppriseChannel("chat", [dead])}, FAST)
+    assert summary.delivered == 0 and summary.dead == 1
+    assert _states(engine) == [("dead", FAST.max_attempts)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,61 @@ def test_opml_import_subscribes_to_every_nested_feed(tmp_path: Path) -> None:
     (tmp_path / "bad.opml").write_text("<opml><body/></opml>")
     with pytest.raises(Exception, match="lists no feeds"):
         read_opml(tmp_path / "bad.opml")
+
+
+def _rss_dated(items: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(
+        f"<item><title>t</title><link>{link}</link><guid>{guid}</guid>"
+        f"<pubDate>{date}</pubDate></item>"
+        for guid, link, date in items
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+    return f"{head}{body}</channel></rss>".encode()
+
+
+@pytest.mark.model
+def test_a_later_denial_reverts_the_status_and_sends_a_correction(tmp_path: Path) -> None:
+    from storage.views import tracks_view
+
+    background = (
+        " The negotiations, mediated by Kenya, aim to end the border war between the two "
+        "governments. Ethiopia's government demands the withdrawal of Eritrean troops, and "
+        "Eritrea's foreign minister says talks can only succeed with international guarantees."
+    )
+    articles = {
+        "/held": "Peace talks between Ethiopia and Eritrea resumed in Nairobi on Monday, "
+        "officials said, with delegations meeting for six hours." + background,
+        "/collapsed": "Peace talks between Ethiopia and Eritrea collapsed in Nairobi on "
+        "Tuesday after the Eritrean delegation walked out, officials said." + background,
+        "/denied": "Peace talks between Ethiopia and Eritrea in Nairobi have not collapsed, "
+        "the Ethiopian foreign ministry said on Wednesday, denying reports of a walkout."
+        + background,
+    }
+    with LocalHTTPServer() as server:
+        for path, text in articles.items():
+            server.route(path, body=text.encode(), headers={"Content-Type": "text/plain"})
+        feed = server.route(
+            "/feed.xml",
+            body=_rss_dated(
+                [
+                    ("held", server.url("/held"), "Mon, 03 Nov 2025 10:00:00 +0000"),
+                    ("collapsed", server.url("/collapsed"), "Tue, 04 Nov 2025 10:00:00 +0000"),
+                    ("denied", server.url("/denied"), "Wed, 05 Nov 2025 10:00:00 +0000"),
+                ]
+            ),
+        )
+        settings = _settings(tmp_path, [feed])
+        monitor.run_once(settings)
+    engine = monitor.open_database(settings.database_url)
+    with session_scope(engine) as session:
+        (track,) = tracks_view(session)
+    assert track["parties"] == ["Eritrea", "Ethiopia"]
+    assert [(t["from"], t["to"], t["correction"]) for t in track["transitions"]] == [
+        (None, "ongoing", False),
+        ("ongoing", "collapsed", False),
+        ("collapsed", "ongoing", True),
+    ]
+    assert track["status"] == "ongoing"
+    written = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert written[-1]["transition"]["correction"] is True
+    assert "have not collapsed" in written[-1]["evidence"][0]["sentence"]
