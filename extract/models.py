@@ -8,7 +8,7 @@ additive only.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -22,25 +22,10 @@ Status = Literal[
     "deadlock",
     "collapsed",
 ]
-STATUSES: tuple[Status, ...] = (
-    "scheduled",
-    "ongoing",
-    "progress",
-    "agreement",
-    "ceasefire",
-    "ceasefire_broken",
-    "deadlock",
-    "collapsed",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 ConditionKind = Literal["demand", "counter_condition", "precondition", "guarantee", "proposal"]
-CONDITION_KINDS: tuple[ConditionKind, ...] = (
-    "demand",
-    "counter_condition",
-    "precondition",
-    "guarantee",
-    "proposal",
-)
+CONDITION_KINDS: tuple[ConditionKind, ...] = get_args(ConditionKind)
 
 
 class ArticleText(BaseModel):

@@ -9,6 +9,7 @@ from flows.monitor import open_database, sync_feeds
 from flows.settings import Settings
 from storage import feeds as feed_store
 from storage.db import session_scope
+from storage.views import feeds_view
 
 
 class OpmlError(Exception):
@@ -19,21 +20,7 @@ def feed_views(settings: Settings) -> list[dict]:
     engine = open_database(settings.database_url)
     sync_feeds(engine, settings)
     with session_scope(engine) as session:
-        return [
-            {
-                "url": f.url,
-                "name": f.name,
-                "interval_minutes": f.interval_minutes,
-                "last_status": f.last_status,
-                "last_error": f.last_error,
-                "consecutive_failures": f.consecutive_failures,
-                "entries": f.entries_seen,
-                "last_polled_at": f.last_polled_at.isoformat() if f.last_polled_at else None,
-                "last_success_at": f.last_success_at.isoformat() if f.last_success_at else None,
-                "next_poll_at": f.next_poll_at.isoformat() if f.next_poll_at else None,
-            }
-            for f in feed_store.list_feeds(session)
-        ]
+        return feeds_view(session)
 
 
 def add_feed(settings: Settings, url: str, *, interval_minutes: float) -> None:

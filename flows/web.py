@@ -29,9 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from flows.settings import Settings
 from flows.timeline import STATUS_COLOURS, colour, condition_reports, timeline
-from storage import feeds as feed_store
 from storage.db import open_database, session_scope
-from storage.views import alerts_view, track_sources_view, tracks_view
+from storage.views import alerts_view, feeds_view, track_sources_view, tracks_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOKEN_COOKIE = "parley_token"
@@ -93,20 +92,10 @@ def _track_pages(engine: Engine, track_id: int | None = None) -> list[dict]:
 
 def _feeds(engine: Engine) -> list[dict]:
     with session_scope(engine) as session:
-        return [
-            {
-                "url": f.url,
-                "name": f.name,
-                "last_status": f.last_status,
-                "last_error": f.last_error,
-                "consecutive_failures": f.consecutive_failures,
-                "entries_seen": f.entries_seen,
-                "last_polled_at": f.last_polled_at.isoformat() if f.last_polled_at else None,
-                "last_success_at": f.last_success_at.isoformat() if f.last_success_at else None,
-                "health": _health(f.consecutive_failures, f.last_status),
-            }
-            for f in feed_store.list_feeds(session)
-        ]
+        feeds = feeds_view(session)
+    for feed in feeds:
+        feed["health"] = _health(feed["consecutive_failures"], feed["last_status"])
+    return feeds
 
 
 def _health(failures: int, status: int | None) -> str:

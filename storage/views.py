@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from storage.models import Alert, Story, StorySource, Track, TrackCondition, TrackEvent, Transition
+from storage.models import (
+    Alert,
+    Feed,
+    Story,
+    StorySource,
+    Track,
+    TrackCondition,
+    TrackEvent,
+    Transition,
+)
 
 
 def _iso(value: object) -> str | None:
@@ -195,3 +204,22 @@ def track_sources_view(session: Session, track_id: int) -> dict:
             for c in conditions
         ],
     }
+
+
+def feeds_view(session: Session) -> list[dict]:
+    """Every feed with its health, for `parley feeds list` and the web page."""
+    return [
+        {
+            "url": f.url,
+            "name": f.name,
+            "interval_minutes": f.interval_minutes,
+            "last_status": f.last_status,
+            "last_error": f.last_error,
+            "consecutive_failures": f.consecutive_failures,
+            "entries": f.entries_seen,
+            "last_polled_at": _iso(f.last_polled_at),
+            "last_success_at": _iso(f.last_success_at),
+            "next_poll_at": _iso(f.next_poll_at),
+        }
+        for f in session.exec(select(Feed).order_by(col(Feed.url))).all()
+    ]

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from extract.models import STATUSES
 from storage.records import AlertRule, EventRecord, SourceRecord, StoryRecord, TrackReport
 
-ALL_STATUSES = frozenset(
-    {
-        "scheduled",
-        "ongoing",
-        "progress",
-        "agreement",
-        "ceasefire",
-        "ceasefire_broken",
-        "deadlock",
-        "collapsed",
-    }
-)
+ALL_STATUSES = frozenset(STATUSES)
 EVERY_TRANSITION = [AlertRule(to=ALL_STATUSES, channels=frozenset())]
 
 
