@@ -83,6 +83,43 @@ def _iso_canonical(country: object, overrides: dict[str, str]) -> str:
     return name
 
 
+# Capitals of micro-states and territories ("Victoria", "Kingston", "Hamilton") are far
+# more often people or other places in the news than metonyms for a government.
+_MIN_POPULATION_FOR_METONYMS = 1_000_000
+
+
+def _capitals_and_demonyms(by_code: dict[str, str]) -> list[tuple[str, str]]:
+    """(capital or demonym, canonical state) for every sizeable country, from countryinfo's
+    maintained data; the hand-kept data file still wins where both speak."""
+    import countryinfo
+
+    seen: dict[str, set[str]] = {}
+    for country in countryinfo.all_countries():
+        try:
+            code = (country.iso() or {}).get("alpha2")
+            population = country.population() or 0
+            capital, demonym = country.capital(), country.demonym()
+        except Exception:  # noqa: BLE001 - an incomplete record is skipped, not fatal
+            continue
+        canonical = by_code.get(code or "")
+        if canonical is None or population < _MIN_POPULATION_FOR_METONYMS:
+            continue
+        surfaces = [capital] + [d.strip() for d in (demonym or "").split(",")]
+        surfaces += [_plural(d.strip()) for d in (demonym or "").split(",")]
+        for surface in surfaces:
+            if surface and surface[0].isupper():
+                seen.setdefault(surface, set()).add(canonical)
+    # "Congolese" or "Chinese" shared by two states names neither for sure.
+    return [(surface, next(iter(states))) for surface, states in seen.items() if len(states) == 1]
+
+
+def _plural(demonym: str) -> str | None:
+    """'Afghans', 'Iraqis'; 'Chinese', 'Swiss' and 'French' have no plural of their own."""
+    if not demonym or demonym.endswith(("ese", "s", "sh", "ch", "x", "z")):
+        return None
+    return demonym + "s"
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, Actor]:
     """Surface string -> actor; built once per process because pycountry is slow to walk."""
@@ -102,6 +139,9 @@ def gazetteer() -> dict[str, Actor]:
             names.add(country.name.split(",")[0].strip())
         for name in names:
             table[name] = Actor(canonical, "state", "name")
+    by_code = {c.alpha_2: _iso_canonical(c, overrides) for c in pycountry.countries}
+    for surface, canonical in _capitals_and_demonyms(by_code):
+        table.setdefault(surface, Actor(canonical, "state", "metonym"))
     for section, kind in (("states", "state"), ("groups", "group"), ("organisations", "org")):
         for canonical, entry in data[section].items():
             table[canonical] = Actor(canonical, kind, "name")

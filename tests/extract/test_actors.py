@@ -78,3 +78,27 @@ def test_acting_as_intermediary_makes_a_mediator(nlp: Language) -> None:
 def test_titled_person_is_affiliated_with_their_state(nlp: Language) -> None:
     doc = nlp("Kenyan President William Ruto met the envoys. Ruto said talks would resume.")
     assert doc._.people.get("Ruto") == "Kenya"
+
+
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("Colombo", "Sri Lanka"),
+        ("Sri Lankan", "Sri Lanka"),
+        ("Kathmandu", "Nepal"),
+        ("Zagreb", "Croatia"),
+        ("Croatians", "Croatia"),
+    ],
+)
+def test_capitals_and_demonyms_come_from_maintained_data(surface: str, canonical: str) -> None:
+    actor = gazetteer()[surface]
+    assert (actor.canonical, actor.form) == (canonical, "metonym")
+
+
+def test_a_demonym_two_states_share_names_neither() -> None:
+    assert "Congoleses" not in gazetteer() and "Chineses" not in gazetteer()
+    assert gazetteer()["Congolese"].canonical == "Democratic Republic of the Congo"  # data file
+
+
+def test_micro_state_capitals_are_not_metonyms() -> None:
+    assert "Victoria" not in gazetteer()
