@@ -90,7 +90,9 @@ def clean_page(page: BenchPage, url: str) -> CleanedArticle | Any:
 # -- 1. raw ---------------------------------------------------------------------------
 
 
-def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
+def bench_raw(
+    pages: list[BenchPage], settings: Settings, *, full_parse: bool = True
+) -> dict[str, float | None]:
     """The parts alone: trafilatura, then spaCy as parley configures it (`read_articles`,
     whose vocabulary gate sends only negotiation pages to the parser). That is the speed
     the whole pass is held to. Every page through the full trained pipeline is measured
@@ -104,9 +106,11 @@ def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
             if isinstance(outcome, CleanedArticle):
                 yield outcome.article.text
 
-    start, cpu = time.perf_counter(), time.thread_time()
-    parsed = sum(1 for _ in nlp.pipe(texts(), batch_size=_BATCH))
-    full, full_cpu = time.perf_counter() - start, time.thread_time() - cpu
+    full = full_cpu = parsed = None
+    if full_parse:
+        start, cpu = time.perf_counter(), time.thread_time()
+        parsed = sum(1 for _ in nlp.pipe(texts(), batch_size=_BATCH))
+        full, full_cpu = time.perf_counter() - start, time.thread_time() - cpu
 
     start, cpu = time.perf_counter(), time.thread_time()
     for chunk_start in range(0, len(pages), 256):  # bounded memory on --limit 5000
@@ -124,7 +128,7 @@ def bench_raw(pages: list[BenchPage], settings: Settings) -> dict[str, float]:
         "raw_s": gated,
         "raw_cpu_s": gated_cpu,
         # every page through the full trained pipeline, for scale
-        "raw_full_parse_pages_per_s": len(pages) / full,
+        "raw_full_parse_pages_per_s": len(pages) / full if full else None,
         "raw_full_parse_s": full,
         "raw_full_parse_cpu_s": full_cpu,
         "raw_full_parse_articles": parsed,
@@ -316,7 +320,9 @@ def bench_polling(settings: Settings, workdir: Path, feeds: int = POLL_FEEDS) ->
 # -- the command ----------------------------------------------------------------------
 
 
-def measure(settings: Settings, corpus: Path, limit: int | None) -> dict[str, Any]:
+def measure(
+    settings: Settings, corpus: Path, limit: int | None, *, full_parse: bool = True
+) -> dict[str, Any]:
     """All three measurements in one process, one after the other."""
     pages = load_pages(corpus, limit)
     log.info("bench: %d pages from %s and %s", len(pages), corpus, DEV_SET)
@@ -324,16 +330,15 @@ def measure(settings: Settings, corpus: Path, limit: int | None) -> dict[str, An
     monitor.shared_pipeline(settings.model)
     figures: dict[str, Any] = {"model_load_s": time.perf_counter() - start}
     log.info("bench: raw (clean_html + nlp.pipe)")
-    figures |= bench_raw(pages, settings)
+    figures |= bench_raw(pages, settings, full_parse=full_parse)
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
         log.info("bench: pipeline (full monitor pass over loopback HTTP)")
         figures |= bench_pipeline(pages, settings, Path(tmp))
         log.info("bench: polling %d feeds twice", POLL_FEEDS)
         figures |= bench_polling(settings, Path(tmp))
     figures["ratio"] = figures["pipeline_pages_per_s"] / figures["raw_pages_per_s"]
-    figures["ratio_to_full_parse"] = (
-        figures["pipeline_pages_per_s"] / figures["raw_full_parse_pages_per_s"]
-    )
+    full = figures["raw_full_parse_pages_per_s"]
+    figures["ratio_to_full_parse"] = figures["pipeline_pages_per_s"] / full if full else None
     # Other processes share the 2 cores; the main thread's CPU time is what contention
     # distorts least (the loopback servers run in other threads and are not counted).
     figures["ratio_cpu"] = figures["raw_cpu_s"] / figures["pipeline_cpu_s"]
@@ -342,7 +347,12 @@ def measure(settings: Settings, corpus: Path, limit: int | None) -> dict[str, An
 
 
 def run_bench(
-    settings: Settings, *, corpus: Path | None = None, limit: int | None = None, as_json: bool
+    settings: Settings,
+    *,
+    corpus: Path | None = None,
+    limit: int | None = None,
+    as_json: bool,
+    full_parse: bool = True,
 ) -> int:
     """The CLI's entry: figures as a rich table, or one JSON object on stdout."""
     if not logging.getLogger().handlers:
@@ -355,7 +365,7 @@ def run_bench(
         return 2
     # Libraries that print must not corrupt the one JSON object on stdout.
     with contextlib.redirect_stdout(sys.stderr):
-        figures = measure(settings, folder, limit)
+        figures = measure(settings, folder, limit, full_parse=full_parse)
     if as_json:
         print(json.dumps(figures))
     else:

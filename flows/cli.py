@@ -401,14 +401,27 @@ def bench(
     corpus: Annotated[
         Path | None, typer.Argument(help="Folder of HTML pages (default ../shared/corpus/html).")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Use at most this many pages.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Use this many pages (the corpus repeats if needed).")
+    ] = None,
+    full_parse: Annotated[
+        bool,
+        typer.Option(
+            "--full-parse/--no-full-parse",
+            help="Also time every page through the full trained pipeline (slow).",
+        ),
+    ] = True,
     as_json: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Measure the pipeline against its parts (trafilatura + spaCy) side by side."""
     from flows.bench import run_bench
 
-    raise typer.Exit(run_bench(_settings(config), corpus=corpus, limit=limit, as_json=as_json))
+    raise typer.Exit(
+        run_bench(
+            _settings(config), corpus=corpus, limit=limit, as_json=as_json, full_parse=full_parse
+        )
+    )
 
 
 def _with_session(settings: Settings, view: object) -> list[dict]:
