@@ -118,19 +118,31 @@ def run(
     every: Annotated[
         float, typer.Option(help="Without --once: seconds between passes over the due feeds.")
     ] = 60.0,
+    shard: Annotated[
+        str | None,
+        typer.Option(help="Only this part of the feeds, as INDEX/COUNT (e.g. 0/2)."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Poll feeds → fetch and clean → extract → store → alert, as the Prefect flow `monitor`."""
     import time
 
     settings = _settings(config)
+    if shard:
+        from flows.monitor import Shard
+
+        try:
+            Shard.parse(shard)
+        except ValueError as exc:
+            typer.echo(f"parley: {exc}", err=True)
+            raise typer.Exit(2) from exc
     _prefect_environment()
     from flows.prefect_flows import monitor_flow
 
     config_arg = str(config) if config else None
     while True:
         try:
-            summary = monitor_flow(config=config_arg, only_due=not once)
+            summary = monitor_flow(config=config_arg, only_due=not once, shard=shard)
         except Exception as exc:  # the flow already logged it in Prefect; say it plainly here
             typer.echo(f"parley: the monitor pass failed: {type(exc).__name__}: {exc}", err=True)
             if once:

@@ -7,6 +7,7 @@ without Prefect can too. Every stage records its failures and goes on with the r
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -118,17 +119,46 @@ def sync_feeds(engine: Engine, settings: Settings) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Shard:
+    """One of `count` disjoint parts of the feed list, so workers can split the polling
+    (and the spaCy work behind it) instead of all doing the same feeds."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """'0/2' -> Shard(0, 2)."""
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError as exc:
+            raise ValueError(f"a shard is written INDEX/COUNT, like 0/2, not {text!r}") from exc
+        if not 0 <= index < count:
+            raise ValueError(f"shard {text!r}: the index must be from 0 to {count - 1}")
+        return cls(index, count)
+
+    def owns(self, feed_url: str) -> bool:
+        # crc32, not hash(): the split must agree between processes and restarts.
+        return zlib.crc32(feed_url.encode()) % self.count == self.index
+
+
 def poll_feeds(
-    engine: Engine, settings: Settings, *, only_due: bool = False
+    engine: Engine, settings: Settings, *, only_due: bool = False, shard: Shard | None = None
 ) -> tuple[list[FeedOutcome], list[NewEntry]]:
-    """Poll every (due) feed; return what happened to each and the entries never seen."""
+    """Poll every (due) feed of the shard; return what happened to each and the entries
+    never seen."""
     policy = fetch_policy(settings)
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         feeds = (
             feed_store.due_feeds(session, now=now) if only_due else feed_store.list_feeds(session)
         )
-        targets = [_FeedTarget(f.url, f.etag, f.last_modified, f.interval_minutes) for f in feeds]
+        targets = [
+            _FeedTarget(f.url, f.etag, f.last_modified, f.interval_minutes)
+            for f in feeds
+            if shard is None or shard.owns(f.url)
+        ]
     outcomes: list[FeedOutcome] = []
     new: list[NewEntry] = []
     # One client for the whole pass: a new httpx.Client loads the CA bundle (~20 ms), which
@@ -407,11 +437,13 @@ def dispatch_on_commit(
     return deliver
 
 
-def run_once(settings: Settings, *, only_due: bool = False) -> RunSummary:
+def run_once(
+    settings: Settings, *, only_due: bool = False, shard: Shard | None = None
+) -> RunSummary:
     """The whole pass without Prefect."""
     engine = open_database(settings.database_url)
     sync_feeds(engine, settings)
-    outcomes, entries = poll_feeds(engine, settings, only_due=only_due)
+    outcomes, entries = poll_feeds(engine, settings, only_due=only_due, shard=shard)
     fetched = fetch_entries(entries, settings)
     sent = DispatchSummary()
     store = store_articles(

@@ -29,11 +29,12 @@ TRANSITION_EVENT = "parley.track.status-changed"
 
 @task(name="poll-feeds", tags=["parley", "poll"], cache_policy=NO_CACHE)
 def poll_feeds_task(
-    settings: Settings, only_due: bool
+    settings: Settings, only_due: bool, shard: str | None = None
 ) -> tuple[list[monitor.FeedOutcome], list[monitor.NewEntry]]:
     engine = monitor.open_database(settings.database_url)
     monitor.sync_feeds(engine, settings)
-    return monitor.poll_feeds(engine, settings, only_due=only_due)
+    part = monitor.Shard.parse(shard) if shard else None
+    return monitor.poll_feeds(engine, settings, only_due=only_due, shard=part)
 
 
 @task(name="fetch-articles", tags=["parley", "fetch"], cache_policy=NO_CACHE)
@@ -66,16 +67,22 @@ def dispatch_alerts_task(settings: Settings) -> DispatchSummary:
 
 
 @flow(name="monitor", log_prints=True)
-def monitor_flow(config: str | None = None, only_due: bool = False) -> dict:
-    """Poll feeds, read new articles, update tracks and send alerts."""
+def monitor_flow(
+    config: str | None = None, only_due: bool = False, shard: str | None = None
+) -> dict:
+    """Poll feeds, read new articles, update tracks and send alerts.
+
+    `shard` ("0/2") limits the run to one part of the feeds, so deployments on several
+    workers can split the work.
+    """
     settings = load_settings(Path(config) if config else None)
-    return run_monitor(settings, only_due=only_due)
+    return run_monitor(settings, only_due=only_due, shard=shard)
 
 
-def run_monitor(settings: Settings, *, only_due: bool = False) -> dict:
+def run_monitor(settings: Settings, *, only_due: bool = False, shard: str | None = None) -> dict:
     """The monitor flow's body, callable from a flow that already holds the settings."""
     logger = get_run_logger()
-    outcomes, entries = poll_feeds_task(settings, only_due)
+    outcomes, entries = poll_feeds_task(settings, only_due, shard)
     for outcome in outcomes:
         if outcome.error:
             logger.warning("feed %s failed: %s", outcome.url, outcome.error)

@@ -167,3 +167,29 @@ def test_a_later_denial_reverts_the_status_and_sends_a_correction(tmp_path: Path
     written = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert written[-1]["transition"]["correction"] is True
     assert "have not collapsed" in written[-1]["evidence"][0]["sentence"]
+
+
+def test_shards_split_the_feeds_into_disjoint_parts_that_cover_them_all() -> None:
+    urls = [f"https://news{n}.example/rss" for n in range(200)]
+    shards = [monitor.Shard.parse(f"{i}/3") for i in range(3)]
+    owners = [[s.index for s in shards if s.owns(u)] for u in urls]
+    assert all(len(o) == 1 for o in owners)
+    assert {o[0] for o in owners} == {0, 1, 2}
+    with pytest.raises(ValueError, match="INDEX/COUNT"):
+        monitor.Shard.parse("half")
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        monitor.Shard.parse("2/2")
+
+
+def test_a_sharded_pass_polls_only_its_own_feeds(tmp_path: Path) -> None:
+    with LocalHTTPServer() as server:
+        urls = [server.route(f"/f{n}.xml", body=_rss([])) for n in range(20)]
+        settings = _settings(tmp_path, urls)
+        engine = monitor.open_database(settings.database_url)
+        monitor.sync_feeds(engine, settings)
+        shard = monitor.Shard.parse("1/2")
+        outcomes, _ = monitor.poll_feeds(engine, settings, shard=shard)
+        polled = {r.path for r in server.requests}
+    assert {o.url for o in outcomes} == {u for u in urls if shard.owns(u)}
+    assert polled == {"/" + u.rsplit("/", 1)[1] for u in urls if shard.owns(u)}
+    assert 0 < len(polled) < len(urls)
