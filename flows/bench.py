@@ -38,6 +38,7 @@ from extract.clean import CleanedArticle, clean_html, clean_plain_text
 from extract.pipeline import read_articles
 from flows import monitor
 from flows.bench_servers import Page, StaticSite, WebhookRecorder
+from flows.bench_workers import bench_workers
 from flows.settings import PROJECT_ROOT, ChannelConfig, FeedConfig, RuleConfig, Settings
 from storage.db import open_database, session_scope
 from storage.models import Transition
@@ -334,6 +335,8 @@ def measure(
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
         log.info("bench: pipeline (full monitor pass over loopback HTTP)")
         figures |= bench_pipeline(pages, settings, Path(tmp))
+        log.info("bench: the same pages over 1 and then 2 worker processes (shards)")
+        figures |= bench_workers(pages, settings, Path(tmp), rss=rss, bench_settings=bench_settings)
         log.info("bench: polling %d feeds twice", POLL_FEEDS)
         figures |= bench_polling(settings, Path(tmp))
     figures["ratio"] = figures["pipeline_pages_per_s"] / figures["raw_pages_per_s"]
@@ -380,6 +383,9 @@ _TABLE = [
     ("ratio pipeline / raw", "ratio", "", "≥ 0.85"),
     ("ratio pipeline / full parse", "ratio_to_full_parse", "", None),
     ("ratio by main-thread CPU time", "ratio_cpu", "", None),
+    ("1 worker process (with start-up)", "workers_1_pages_per_s", "pages/s", None),
+    ("2 worker processes, sharded", "workers_2_pages_per_s", "pages/s", None),
+    ("speed-up with 2 workers", "workers_2_speedup", "×", None),
     ("peak RSS during the pass", "peak_rss_mb", "MB", "≤ 1536 (5,000 pages)"),
     ("alert latency p50", "alert_latency_p50_s", "s", None),
     ("alert latency p95", "alert_latency_p95_s", "s", "≤ 1"),

@@ -111,12 +111,22 @@ def shared_pipeline(model: str | None) -> Language:
 
 
 def sync_feeds(engine: Engine, settings: Settings) -> None:
-    """Make the configured feeds subscriptions (feeds added with the CLI stay too)."""
-    with session_scope(engine) as session:
-        for feed in settings.feeds:
-            feed_store.ensure_feed(
-                session, feed.url, interval_minutes=feed.interval_minutes, name=feed.name
-            )
+    """Make the configured feeds subscriptions (feeds added with the CLI stay too).
+
+    Workers starting together may insert the same new feed at once: the loser of that race
+    finds the row on its second try.
+    """
+    for feed in settings.feeds:
+        for attempt in range(2):
+            try:
+                with session_scope(engine) as session:
+                    feed_store.ensure_feed(
+                        session, feed.url, interval_minutes=feed.interval_minutes, name=feed.name
+                    )
+                break
+            except IntegrityError:
+                if attempt:
+                    raise
 
 
 @dataclass(frozen=True)

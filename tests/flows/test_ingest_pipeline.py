@@ -12,6 +12,7 @@ from flows import monitor
 from flows.feeds_admin import feed_views, import_opml, read_opml
 from flows.settings import PROJECT_ROOT, load_settings
 from storage.db import session_scope
+from storage.feeds import list_feeds
 from storage.models import Alert, Story, StorySource
 from tests.http_server import LocalHTTPServer
 
@@ -193,3 +194,39 @@ def test_a_sharded_pass_polls_only_its_own_feeds(tmp_path: Path) -> None:
     assert {o.url for o in outcomes} == {u for u in urls if shard.owns(u)}
     assert polled == {"/" + u.rsplit("/", 1)[1] for u in urls if shard.owns(u)}
     assert 0 < len(polled) < len(urls)
+
+
+def _subscribe(database_url: str, start: object) -> None:
+    from flows.settings import load_settings
+
+    settings = load_settings(
+        None,
+        database_url=database_url,
+        feeds=[{"url": f"https://feed{n}.example/rss"} for n in range(50)],
+        channels=[{"name": "c", "kind": "console"}],
+    )
+    engine = monitor.open_database(database_url)
+    start.wait()  # type: ignore[attr-defined]  # all workers insert at the same moment
+    monitor.sync_feeds(engine, settings)
+
+
+@pytest.mark.slow
+def test_workers_starting_together_subscribe_the_same_feeds_without_failing(
+    database_url: str,
+) -> None:
+    import multiprocessing
+
+    from storage.db import make_engine, migrate
+
+    migrate(make_engine(database_url))
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(3)
+    workers = [context.Process(target=_subscribe, args=(database_url, start)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    engine = monitor.open_database(database_url)
+    with session_scope(engine) as session:
+        assert len(list_feeds(session)) == 50
