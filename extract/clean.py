@@ -106,8 +106,13 @@ def clean_plain_text(raw: str, source: str) -> CleanedArticle | NotAnArticle:
 def _dateline_date(lines: list[str]) -> str | None:
     """The date a dateline near the top states, when it names a year."""
     for line in lines:
-        if len(line.split()) > 40:  # a paragraph, not a dateline
-            continue
+        if len(line.split()) > 40:
+            # A paragraph: only a dateline that opens it counts ("MOSCOW, July 17, 2023 —"),
+            # not a date the story mentions further on.
+            opening = re.match(r"^[^—–]{0,80}?(?:—|–|--|\(\w+\))", line)
+            if opening is None:
+                continue
+            line = opening.group(0)
         for pattern in _DATE_PATTERNS:
             match = pattern.search(line)
             if match:
