@@ -218,6 +218,17 @@ def _speaker(token: Token, resolver: Resolver) -> str | None:
     return None
 
 
+def _subject_party(subj: Token, clause_head: Token, resolver: Resolver) -> str | None:
+    """Who a clause's subject stands for; "X said it would ..." means X."""
+    if subj.pos_ == "PRON" and (
+        subj.dep_ == "poss"
+        or (clause_head.dep_ == "ccomp" and clause_head.head.lemma_ in _REPORTING)
+    ):
+        # "X said it would ...", "X said ... remains their priority": the speaker
+        return _speaker(clause_head, resolver) or resolver.resolve(subj)
+    return resolver.resolve(subj)
+
+
 def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
     node: Token = token
     for _ in range(5):
@@ -225,13 +236,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
         for subj in subjects:
-            if subj.pos_ == "PRON" and (
-                subj.dep_ == "poss" or (node.dep_ == "ccomp" and node.head.lemma_ in _REPORTING)
-            ):
-                # "X said it would ...", "X said ... remains their priority": the speaker
-                name = _speaker(node, resolver) or resolver.resolve(subj)
-            else:
-                name = resolver.resolve(subj)
+            name = _subject_party(subj, node, resolver)
             if name:
                 return name
         if node.head is node:
@@ -240,10 +245,10 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
             node = nxt  # "withdrawal remains their priority": the subject is the content
             continue
-        if nxt.lemma_ == "be":  # "X's central demand was that ..."
+        if nxt.lemma_ == "be":  # "X's central demand was that ...", "X said it was ready to"
             for ch in nxt.children:
                 if ch.dep_ == "nsubj" and ch is not node:
-                    name = resolver.resolve(ch)
+                    name = _subject_party(ch, nxt, resolver)
                     if name:
                         return name
         node = nxt

@@ -48,3 +48,12 @@ def test_titled_person_speaks_for_their_state(nlp: Language) -> None:
 def test_in_turn_makes_a_counter_condition(nlp: Language) -> None:
     found = conditions(nlp, "The Sudanese negotiators in turn asked Chad to close its border.")
     assert ("Sudan", "counter_condition") in {(p, k) for p, k, _ in found}
+
+
+def test_it_after_said_is_the_speaker_even_through_to_be(nlp: Language) -> None:
+    text = (
+        "Chile has pulled out of the river accord brokered by Peru. "
+        "Bolivia said it was ready to keep sharing the water."
+    )
+    assert ("Bolivia", "guarantee") in {(p, k) for p, k, _ in conditions(nlp, text)}
+    assert "Chile" not in {p for p, k, t in conditions(nlp, text) if "sharing" in t}
