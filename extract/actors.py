@@ -39,6 +39,7 @@ MEDIATION_LEMMAS = frozenset(
         "auspices",
         "intermediary",
         "go-between",
+        "guarantor",
         "sponsor",
         "convene",
         "moderate",
@@ -209,6 +210,16 @@ def _role_object_is_mediation(verb: Token) -> bool:
     return False
 
 
+def _as_mediation(token: Token) -> bool:
+    """Has `token` an "as <mediator>" phrase ("as guarantor countries", "as facilitator")?"""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "as"
+        and any(_is_mediation_word(t) and t.pos_ == "NOUN" for t in c.subtree)
+        for c in token.children
+    )
+
+
 def mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
@@ -250,6 +261,10 @@ def mediation_cue(span: Span) -> bool:
                 head.lower_ == "with" and governor.pos_ == "VERB"
             ):
                 return True
+            if head.lower_ == "with" and _as_mediation(governor):
+                return True  # "began with Cuba and Norway as guarantors"
+        if _as_mediation(token):
+            return True  # "Norway as facilitator"
         if dep in {"conj", "appos"} or (
             dep in {"amod", "compound", "poss", "nmod"} and head.pos_ in {"NOUN", "PROPN"}
         ):

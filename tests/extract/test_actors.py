@@ -102,3 +102,14 @@ def test_a_demonym_two_states_share_names_neither() -> None:
 
 def test_micro_state_capitals_are_not_metonyms() -> None:
     assert "Victoria" not in gazetteer()
+
+
+@pytest.mark.model
+def test_guarantor_states_named_with_as_are_mediators(nlp: Language) -> None:
+    found = roles(
+        nlp,
+        "Talks between Peru and the rebels began in 2020 with Chile and Spain as "
+        "guarantor countries.",
+    )
+    assert "mediator" in found["Chile"] and "mediator" in found["Spain"]
+    assert "mediator" not in found["Peru"]
