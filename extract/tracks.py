@@ -88,7 +88,10 @@ _DATELINE = re.compile(
 def _about_talks(token: Token) -> bool:
     """Is a place phrase attached to a meeting, or to a clause whose subject is one?"""
     for _ in range(4):
-        if token.lemma_.lower() in _VENUE_HEADS or target_class(token) == "talk":
+        lemma = token.lemma_.lower()
+        # "talks took place in X" names a venue; "a truce took effect in X" does not.
+        takes_effect = lemma == "take" and not any(c.lower_ == "place" for c in token.children)
+        if not takes_effect and (lemma in _VENUE_HEADS or target_class(token) == "talk"):
             return True
         if any(
             c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children

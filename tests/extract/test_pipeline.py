@@ -81,3 +81,14 @@ def test_a_title_case_headline_is_one_evidence_sentence_apart_from_the_body(
     assert headline + "." in sentences
     assert not any(s.startswith(headline) and len(s) > len(headline) + 1 for s in sentences)
     assert all(len(s.split()) > 3 for s in sentences)
+
+
+@pytest.mark.model
+def test_where_a_truce_takes_effect_is_not_the_venue_of_the_talks(nlp: Language) -> None:
+    text = (
+        "NAIROBI, March 3, 2024 — A ceasefire between Ethiopia and Eritrea took effect in "
+        "Mekelle on Sunday under a deal brokered by Kenya, officials said. The negotiations "
+        "had lasted two weeks."
+    )
+    (result,) = read_articles(nlp, [article("v", text)])
+    assert result.tracks[0].venue == "Nairobi"
