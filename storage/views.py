@@ -20,6 +20,17 @@ def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
 
+def _condition(c: TrackCondition) -> dict:
+    return {
+        "party": c.party,
+        "kind": c.kind,
+        "text": c.text,
+        "sentence": c.sentence,
+        "round": c.round,
+        "at": _iso(c.at),
+    }
+
+
 def tracks_view(session: Session) -> list[dict]:
     """Every track with its transitions and timeline, most recently changed first."""
     tracks = session.exec(select(Track)).all()
@@ -77,17 +88,7 @@ def tracks_view(session: Session) -> list[dict]:
                     }
                     for e in events
                 ],
-                "conditions": [
-                    {
-                        "party": c.party,
-                        "kind": c.kind,
-                        "text": c.text,
-                        "sentence": c.sentence,
-                        "round": c.round,
-                        "at": _iso(c.at),
-                    }
-                    for c in conditions
-                ],
+                "conditions": [_condition(c) for c in conditions],
             }
         )
     out.sort(key=lambda t: t["transitions"][-1]["at"] if t["transitions"] else "", reverse=True)
@@ -191,18 +192,7 @@ def track_sources_view(session: Session, track_id: int) -> dict:
             }
             for s in stories
         ],
-        "conditions": [
-            {
-                "story_id": c.story_id,
-                "party": c.party,
-                "kind": c.kind,
-                "text": c.text,
-                "sentence": c.sentence,
-                "round": c.round,
-                "at": _iso(c.at),
-            }
-            for c in conditions
-        ],
+        "conditions": [_condition(c) | {"story_id": c.story_id} for c in conditions],
     }
 
 
