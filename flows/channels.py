@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 import httpx
+from rich.markup import escape as escape_markup
 
 from flows.settings import ChannelConfig, SettingsError
 from storage.outbox import ClaimedAlert
@@ -66,7 +67,8 @@ class ConsoleChannel:
         from rich.console import Console
 
         console = Console(stderr=False, highlight=False)
-        console.print(f"[bold yellow]ALERT[/bold yellow] {headline(alert.payload)}")
+        # Article text and URLs may contain "[...]", which Rich would read as markup.
+        console.print(f"[bold yellow]ALERT[/bold yellow] {escape_markup(headline(alert.payload))}")
         for item in alert.payload.get("evidence", []):
             console.print(f"      evidence: {item['sentence']}", markup=False)
             console.print(f"      source:   {item['source']}", markup=False)
@@ -207,6 +209,18 @@ class AppriseChannel:
             raise DeliveryError(f"apprise could not notify {len(self.urls)} URL(s)")
 
 
+def _check_webhook_secret(name: str, secret: str) -> None:
+    from standardwebhooks.webhooks import Webhook
+
+    try:
+        Webhook(secret)
+    except Exception as exc:  # binascii.Error and friends: say which setting is wrong
+        raise SettingsError(
+            f"channel {name!r}: `secret` must be a Standard Webhooks secret "
+            f'("whsec_" followed by base64): {exc}'
+        ) from exc
+
+
 def build_channels(configs: list[ChannelConfig], *, timeout_s: float) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     for cfg in configs:
@@ -217,6 +231,8 @@ def build_channels(configs: list[ChannelConfig], *, timeout_s: float) -> dict[st
         elif cfg.kind == "webhook":
             if not cfg.url:
                 raise SettingsError(f"channel {cfg.name!r}: a webhook needs `url`")
+            if cfg.secret:
+                _check_webhook_secret(cfg.name, cfg.secret)
             channels[cfg.name] = WebhookChannel(cfg.name, cfg.url, cfg.secret, timeout_s)
         elif cfg.kind == "email":
             if not cfg.recipients:

@@ -191,7 +191,11 @@ def dispatch_command(
 
     settings = _settings(config)
     engine = open_database(settings.database_url)
-    channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
+    try:
+        channels = build_channels(settings.channels, timeout_s=settings.delivery.timeout_s)
+    except SettingsError as exc:
+        typer.echo(f"parley: {exc}", err=True)
+        raise typer.Exit(2) from exc
     while True:
         summary = dispatch_pending(engine, channels, settings.delivery)
         if summary.delivered or summary.failed:

@@ -35,8 +35,8 @@ def dispatch_pending(
     channels: dict[str, Channel],
     delivery: DeliverySettings,
     *,
-    batch: int = 50,
-    max_rounds: int = 1000,
+    batch: int = 1,
+    max_rounds: int = 100_000,
 ) -> DispatchSummary:
     """Deliver every alert that is due now; return when none is left to claim."""
     summary = DispatchSummary()
@@ -63,11 +63,13 @@ def _deliver_one(
         if channel is None:
             raise DeliveryError(f"no channel named {alert.channel!r} is configured")
         channel.send(alert)
-    except DeliveryError as exc:
+    except Exception as exc:  # a channel's bug must cost one alert a retry, not the queue
+        if not isinstance(exc, DeliveryError):
+            log.exception("channel %s raised while sending alert %s", alert.channel, alert.id)
         with session_scope(engine) as session:
             state = outbox.mark_failed(
                 session,
-                alert.id,
+                alert,
                 error=str(exc),
                 now=datetime.now(UTC),
                 max_attempts=delivery.max_attempts,
@@ -76,9 +78,11 @@ def _deliver_one(
             )
         summary.failed += 1
         summary.dead += state == outbox.DEAD
-        summary.errors.append(f"alert {alert.id} on {alert.channel}: {exc}")
+        summary.errors.append(f"alert {alert.id} on {alert.channel}: {type(exc).__name__}: {exc}")
         log.warning("alert %s on %s failed (%s): %s", alert.id, alert.channel, state, exc)
         return
     with session_scope(engine) as session:
-        outbox.mark_delivered(session, alert.id, now=datetime.now(UTC))
+        recorded = outbox.mark_delivered(session, alert, now=datetime.now(UTC))
+    if not recorded:
+        log.warning("alert %s was delivered after its lease ran out", alert.id)
     summary.delivered += 1

@@ -126,6 +126,7 @@ class Alert(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True)
     lease_until: datetime | None = None
+    lease_owner: str | None = None  # the claim that holds the lease
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime
     delivered_at: datetime | None = None

@@ -9,6 +9,7 @@ come back when the lease runs out; receivers drop repeats by the idempotency key
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +34,7 @@ class ClaimedAlert:
     channel: str
     payload: dict
     attempts: int
+    lease_owner: str = ""  # proves, when the outcome is recorded, that the lease is still ours
 
 
 def matching_channels(
@@ -223,9 +225,13 @@ def _insert_once(session: Session, alert: Alert) -> Alert | None:
 
 
 def claim(
-    session: Session, *, owner_lease_s: float, now: datetime, limit: int = 50
+    session: Session, *, owner_lease_s: float, now: datetime, limit: int = 1
 ) -> list[ClaimedAlert]:
-    """Lease up to `limit` due alerts to the caller; commit right after."""
+    """Lease up to `limit` due alerts to the caller; commit right after.
+
+    Keep `limit` small: the lease must outlast every send in the batch, or another
+    dispatcher takes the rest over and sends them again.
+    """
     query = (
         select(Alert)
         .where(
@@ -240,6 +246,7 @@ def claim(
         query = query.with_for_update(skip_locked=True)
     rows = session.exec(query).all()
     lease = now + timedelta(seconds=owner_lease_s)
+    owner = uuid.uuid4().hex
     claimed = []
     for row in rows:
         # The conditional UPDATE is what makes the claim exclusive on databases without
@@ -251,7 +258,7 @@ def claim(
                 col(Alert.state) == PENDING,
                 (col(Alert.lease_until).is_(None)) | (col(Alert.lease_until) < now),
             )
-            .values(lease_until=lease, attempts=Alert.attempts + 1)
+            .values(lease_until=lease, lease_owner=owner, attempts=Alert.attempts + 1)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(
@@ -262,23 +269,30 @@ def claim(
                     channel=row.channel,
                     payload=dict(row.payload),
                     attempts=row.attempts + 1,
+                    lease_owner=owner,
                 )
             )
     session.flush()
     return claimed
 
 
-def mark_delivered(session: Session, alert_id: int, *, now: datetime) -> None:
-    session.execute(
+def mark_delivered(session: Session, alert: ClaimedAlert, *, now: datetime) -> bool:
+    """Record the delivery; False when the lease was lost (someone else has the alert)."""
+    result = session.execute(
         update(Alert)
-        .where(col(Alert.id) == alert_id)
+        .where(
+            col(Alert.id) == alert.id,
+            col(Alert.state) == PENDING,
+            col(Alert.lease_owner) == alert.lease_owner,
+        )
         .values(state=DELIVERED, delivered_at=now, lease_until=None, last_error=None)
     )
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def mark_failed(
     session: Session,
-    alert_id: int,
+    alert: ClaimedAlert,
     *,
     error: str,
     now: datetime,
@@ -286,20 +300,26 @@ def mark_failed(
     backoff_base_s: float,
     backoff_max_s: float,
 ) -> str:
-    """Schedule a retry with exponential backoff and jitter, or dead-letter the alert."""
-    alert = session.get(Alert, alert_id)
-    if alert is None:
-        raise AlertNotFoundError(f"no alert with id {alert_id}")
-    alert.last_error = error[:2000]
-    alert.lease_until = None
-    if alert.attempts >= max_attempts:
-        alert.state = DEAD
+    """Schedule a retry with exponential backoff and jitter, or dead-letter the alert.
+
+    A dispatcher whose lease ran out records nothing: the alert is someone else's now,
+    and its state (perhaps delivered) must not be overwritten.
+    """
+    row = session.get(Alert, alert.id)
+    if row is None:
+        raise AlertNotFoundError(f"no alert with id {alert.id}")
+    if row.state != PENDING or row.lease_owner != alert.lease_owner:
+        return row.state
+    row.last_error = error[:2000]
+    row.lease_until = None
+    if row.attempts >= max_attempts:
+        row.state = DEAD
     else:
-        delay = min(backoff_max_s, backoff_base_s * 2 ** (alert.attempts - 1))
-        alert.next_attempt_at = now + timedelta(seconds=delay * random.uniform(0.5, 1.0))
-    session.add(alert)
+        delay = min(backoff_max_s, backoff_base_s * 2 ** (row.attempts - 1))
+        row.next_attempt_at = now + timedelta(seconds=delay * random.uniform(0.5, 1.0))
+    session.add(row)
     session.flush()
-    return alert.state
+    return row.state
 
 
 def retry(session: Session, alert_id: int, *, now: datetime) -> Alert:

@@ -184,3 +184,67 @@ def test_an_apprise_url_it_cannot_reach_is_retried_not_lost(tmp_path) -> None:
     summary = dispatch_pending(engine, {"chat": AppriseChannel("chat", [dead])}, FAST)
     assert summary.delivered == 0 and summary.dead == 1
     assert _states(engine) == [("dead", FAST.max_attempts)]
+
+
+def test_a_channel_that_crashes_costs_one_alert_a_retry_not_the_queue(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        for url, status, day in (
+            ("https://a.example/1", "ongoing", 0),
+            ("https://a.example/2", "collapsed", 1),
+        ):
+            tracks.record_story(
+                session,
+                story(url, status, T0 + timedelta(days=day)),
+                rules=EVERY_TRANSITION,
+                channels=["flaky"],
+                now=datetime.now(UTC),
+            )
+
+    class Flaky:
+        name = "flaky"
+        sent: list[str] = []
+
+        def send(self, alert: outbox.ClaimedAlert) -> None:
+            if alert.payload["transition"]["to"] == "ongoing":
+                raise ValueError("a bug in a channel")
+            self.sent.append(alert.idempotency_key)
+
+    summary = dispatch_pending(engine, {"flaky": Flaky()}, FAST)
+    assert summary.delivered == 1 and len(Flaky.sent) == 1
+    assert any("ValueError" in e for e in summary.errors)
+    assert sorted(_states(engine)) == [("dead", FAST.max_attempts), ("delivered", 1)]
+
+
+def test_a_dispatcher_that_lost_its_lease_cannot_overwrite_the_outcome(database_url: str) -> None:
+    engine = _engine_with_transition(database_url, "hook")
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        (slow,) = outbox.claim(session, owner_lease_s=30, now=now)
+    with session_scope(engine) as session:  # the lease ran out; another dispatcher takes it
+        (fast,) = outbox.claim(session, owner_lease_s=30, now=now + timedelta(seconds=31))
+    with session_scope(engine) as session:
+        assert outbox.mark_delivered(session, fast, now=now)
+    with session_scope(engine) as session:
+        state = outbox.mark_failed(
+            session,
+            slow,
+            error="timeout",
+            now=now,
+            max_attempts=1,
+            backoff_base_s=0,
+            backoff_max_s=0,
+        )
+        assert not outbox.mark_delivered(session, slow, now=now)
+    assert state == "delivered"
+    assert _states(engine)[0][0] == "delivered"
+
+
+def test_a_malformed_webhook_secret_is_a_settings_error() -> None:
+    from flows.channels import build_channels
+    from flows.settings import SettingsError
+
+    config = ChannelConfig(name="hook", kind="webhook", url="https://h.example/", secret="whsec_a")
+    with pytest.raises(SettingsError, match="Standard Webhooks secret"):
+        build_channels([config], timeout_s=1)
