@@ -29,13 +29,17 @@ from flows.dispatch import DispatchSummary, dispatch_pending
 from flows.records import story_record
 from flows.settings import Settings
 from storage import feeds as feed_store
-from storage import outbox
+from storage import inbox, outbox
 from storage import tracks as track_store
 from storage.db import open_database, session_scope
 from storage.records import AlertRule, SourceRecord, StoryRecord
 from storage.tracks import RecordedStory
 
 log = logging.getLogger("parley.monitor")
+
+# An entry whose page cannot be read (and has no summary), or whose story cannot be
+# stored, is tried again on the next passes, then given up with a logged reason.
+MAX_ENTRY_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class StoreSummary:
     stored: int = 0
     duplicates: int = 0
     skipped: int = 0
+    failed: int = 0
     relevant: int = 0
     transitions: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -170,15 +175,19 @@ def poll_feeds(
             if shard is None or shard.owns(f.url)
         ]
     outcomes: list[FeedOutcome] = []
-    new: list[NewEntry] = []
     # One client for the whole pass: a new httpx.Client loads the CA bundle (~20 ms), which
     # was 2/3 of an all-304 poll of 500 feeds (`parley bench`).
     with make_client(policy) as client:
         for target in targets:
-            outcome, entries = _poll_one(engine, settings, policy, target, client)
-            outcomes.append(outcome)
-            new += entries
-    return outcomes, new
+            outcomes.append(_poll_one(engine, settings, policy, target, client))
+    # Everything waiting in the inbox for these feeds: this poll's new entries and any a
+    # failed or interrupted pass left behind.
+    with session_scope(engine) as session:
+        queued = inbox.pending(session, [t.url for t in targets])
+    return outcomes, [
+        NewEntry(q.feed_url, FeedEntry(q.guid, q.link, q.title, q.summary, q.published))
+        for q in queued
+    ]
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,7 @@ def _poll_one(
     policy: FetchPolicy,
     target: _FeedTarget,
     client: httpx.Client | None = None,
-) -> tuple[FeedOutcome, list[NewEntry]]:
+) -> FeedOutcome:
     url = target.url
     now = datetime.now(UTC)
     try:
@@ -229,27 +238,28 @@ def _poll_one(
                     now=now,
                 )
                 feed_store.mark_health_alerted(session, url)
-        return FeedOutcome(url, status, 0, error=error), []
+        return FeedOutcome(url, status, 0, error=error)
     with session_scope(engine) as session:
-        fresh = [
-            e
-            for e in poll.entries
-            if not track_store.source_seen(session, feed_url=url, guid=e.guid)
-        ]
+        # New validators and the entries they cover are committed together.
+        fresh = inbox.queue(
+            session,
+            [
+                inbox.QueuedEntry(url, e.guid, e.link, e.title, e.summary, e.published)
+                for e in poll.entries
+            ],
+            now=now,
+        )
         feed_store.record_success(
             session,
             url,
             status=poll.status,
             etag=poll.etag,
             last_modified=poll.last_modified,
-            new_entries=len(fresh),
+            new_entries=fresh,
             warning=poll.parse_warning,
             now=now,
         )
-    return (
-        FeedOutcome(url, poll.status, len(fresh), poll.not_modified, warning=poll.parse_warning),
-        [NewEntry(url, e) for e in fresh],
-    )
+    return FeedOutcome(url, poll.status, fresh, poll.not_modified, warning=poll.parse_warning)
 
 
 def _feed_health_channels(settings: Settings) -> list[str]:
@@ -300,7 +310,16 @@ def store_articles(
         for item in fetched:
             if item.article is None:
                 summary.skipped += 1
-                summary.notes.append(f"{item.entry.link}: {item.note or 'nothing to read'}")
+                reason = item.note or "nothing to read"
+                if inbox.failed(
+                    session,
+                    item.feed_url,
+                    item.entry.guid,
+                    error=reason,
+                    max_attempts=MAX_ENTRY_ATTEMPTS,
+                ):
+                    reason += f" (given up after {MAX_ENTRY_ATTEMPTS} tries)"
+                summary.notes.append(f"{item.entry.link}: {reason}")
                 continue
             link = item.entry.link or item.article.source
             source = SourceRecord(
@@ -310,7 +329,11 @@ def store_articles(
                 canonical_url=canonical_url(link),
                 site=item.article.site,
             )
-            fingerprint = text_fingerprint(item.article.text) if item.article.text else None
+            # Short texts and feed summaries look alike across different stories of one
+            # negotiation ("talks collapse" / "talks resume"): only full articles are
+            # compared by their text.
+            full_article = item.note is None and len(item.article.text.split()) >= 150
+            fingerprint = text_fingerprint(item.article.text) if full_article else None
             existing = track_store.find_story(
                 session,
                 canonical_url=source.canonical_url,
@@ -318,8 +341,8 @@ def store_articles(
                 near=is_near_duplicate,
             )
             if existing is not None:
-                if not track_store.source_seen(session, feed_url=item.feed_url, guid=source.guid):
-                    track_store.add_source(session, existing, source, now=datetime.now(UTC))
+                track_store.add_source_once(session, existing, source, now=datetime.now(UTC))
+                inbox.done(session, item.feed_url, item.entry.guid)
                 summary.duplicates += 1
                 continue
             # The same story twice in this batch (two feeds, a syndicated copy): read it
@@ -348,15 +371,30 @@ def store_articles(
         )
         if item.article is not None
     ]
-    # Publication order, so a track moves through its statuses as the news did.
-    epoch = datetime.min.replace(tzinfo=UTC)
-    records.sort(key=lambda pair: pair[1].published_at or epoch)
+    # Publication order, so a track moves through its statuses as the news did; an undated
+    # story counts as published now, which is also the time it is stored under.
+    started = datetime.now(UTC)
+    records.sort(key=lambda pair: pair[1].published_at or started)
     rules = alert_rules(settings)
     channel_names = [c.name for c in settings.channels]
     for index, record in records:
-        recorded = _record_with_retry(
-            engine, record, also_from.get(index, []), rules, channel_names
-        )
+        try:
+            recorded = _record_with_retry(
+                engine, record, also_from.get(index, []), rules, channel_names
+            )
+        except Exception as exc:  # one bad story must not cost the rest of the batch
+            log.exception("could not store %s", record.source.url)
+            summary.failed += 1
+            summary.notes.append(f"{record.source.url}: not stored: {type(exc).__name__}: {exc}")
+            with session_scope(engine) as session:
+                inbox.failed(
+                    session,
+                    record.source.feed_url,
+                    record.source.guid,
+                    error=f"{type(exc).__name__}: {exc}",
+                    max_attempts=MAX_ENTRY_ATTEMPTS,
+                )
+            continue
         if recorded is None:
             summary.duplicates += 1
             continue
@@ -390,18 +428,22 @@ def _record_with_retry(
                 recorded = track_store.record_story(
                     session, record, rules=rules, channels=channels, now=now
                 )
+                inbox.done(session, record.source.feed_url, record.source.guid)
                 for extra in extra_sources:
-                    track_store.add_source(session, recorded.story_id, extra, now=now)
+                    track_store.add_source_once(session, recorded.story_id, extra, now=now)
+                    inbox.done(session, extra.feed_url, extra.guid)
                 return recorded
         except IntegrityError:
             with session_scope(engine) as session:
                 seen = track_store.source_seen(
                     session, feed_url=record.source.feed_url, guid=record.source.guid
                 )
-            if seen or attempt == attempts - 1:
-                if not seen:
-                    log.exception("could not store %s", record.source.url)
+                if seen:
+                    inbox.done(session, record.source.feed_url, record.source.guid)
+            if seen:
                 return None
+            if attempt == attempts - 1:
+                raise
     return None
 
 

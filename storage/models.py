@@ -25,6 +25,26 @@ class Feed(SQLModel, table=True):
     health_alerted: bool = False
 
 
+class PendingEntry(SQLModel, table=True):
+    """A feed entry seen but not yet stored as a story: the inbox between poll and store.
+
+    Polling commits the feed's new validators, so after a crash the next poll may answer
+    304; the entry waits here instead of being lost.
+    """
+
+    __table_args__ = (UniqueConstraint("feed_url", "guid", name="uq_pending_feed_guid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    feed_url: str = Field(index=True)
+    guid: str
+    link: str | None = None
+    title: str | None = None
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    published: str | None = None
+    queued_at: datetime
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class Story(SQLModel, table=True):
     """One news story, however many feeds and sites carried it."""
 

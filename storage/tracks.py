@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import changes, outbox
@@ -74,6 +75,20 @@ def add_source(session: Session, story_id: int, source: SourceRecord, *, now: da
     session.flush()
 
 
+def add_source_once(
+    session: Session, story_id: int, source: SourceRecord, *, now: datetime
+) -> bool:
+    """`add_source`, unless this feed entry is already stored (by us or another worker)."""
+    if source_seen(session, feed_url=source.feed_url, guid=source.guid):
+        return False
+    try:
+        with session.begin_nested():
+            add_source(session, story_id, source, now=now)
+    except IntegrityError:
+        return False
+    return True
+
+
 def record_story(
     session: Session,
     record: StoryRecord,
@@ -97,7 +112,9 @@ def record_story(
     assert story.id is not None
     add_source(session, story.id, record.source, now=now)
 
-    at = record.published_at or now
+    # A feed's typo (2099) or a wrong time zone must not freeze the track: nothing is
+    # reported later than it is stored.
+    at = min(record.published_at or now, now)
     transition_ids: list[int] = []
     alert_ids: list[int] = []
     for report in record.tracks:

@@ -112,10 +112,11 @@ def test_opml_import_subscribes_to_every_nested_feed(tmp_path: Path) -> None:
         read_opml(tmp_path / "bad.opml")
 
 
-def _rss_dated(items: list[tuple[str, str, str]]) -> bytes:
+def _rss_dated(items: list[tuple[str, str, str | None]]) -> bytes:
     body = "".join(
         f"<item><title>t</title><link>{link}</link><guid>{guid}</guid>"
-        f"<pubDate>{date}</pubDate></item>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
         for guid, link, date in items
     )
     head = '<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
@@ -230,3 +231,81 @@ def test_workers_starting_together_subscribe_the_same_feeds_without_failing(
     engine = monitor.open_database(database_url)
     with session_scope(engine) as session:
         assert len(list_feeds(session)) == 50
+
+
+TALKS = (
+    "Peace talks between Ethiopia and Eritrea {verb} in Nairobi on {day}, officials said."
+    " The negotiations, mediated by Kenya, aim to end the border war between the two "
+    "governments. Ethiopia's government demands the withdrawal of Eritrean troops, and "
+    "Eritrea's foreign minister says talks can only succeed with international guarantees."
+)
+
+
+@pytest.mark.model
+def test_entries_polled_before_a_crash_are_stored_by_the_next_pass_despite_a_304(
+    tmp_path: Path,
+) -> None:
+    with LocalHTTPServer() as server:
+        text = TALKS.format(verb="collapsed", day="Tuesday")
+        server.route("/a", body=text.encode(), headers={"Content-Type": "text/plain"})
+        feed = server.route(
+            "/feed.xml",
+            body=_rss_dated([("a", server.url("/a"), "Tue, 04 Nov 2025 10:00:00 +0000")]),
+            etag='"v1"',
+        )
+        settings = _settings(tmp_path, [feed])
+        engine = monitor.open_database(settings.database_url)
+        monitor.sync_feeds(engine, settings)
+        monitor.poll_feeds(engine, settings)  # ... and the pass dies here
+        summary = monitor.run_once(settings)
+        feed_requests = [r for r in server.requests if r.path == "/feed.xml"]
+    assert summary.feeds[0].not_modified
+    assert feed_requests[-1].headers.get("if-none-match") == '"v1"'
+    assert summary.store.stored == 1 and len(summary.store.transitions) == 1
+
+
+@pytest.mark.model
+def test_short_similar_reports_of_one_negotiation_are_not_taken_for_copies(
+    tmp_path: Path,
+) -> None:
+    with LocalHTTPServer() as server:
+        for path, verb, day in (("/a", "collapsed", "Tuesday"), ("/b", "resumed", "Friday")):
+            body = TALKS.format(verb=verb, day=day).encode()
+            server.route(path, body=body, headers={"Content-Type": "text/plain"})
+        feed = server.route(
+            "/feed.xml",
+            body=_rss_dated(
+                [
+                    ("a", server.url("/a"), "Tue, 04 Nov 2025 10:00:00 +0000"),
+                    ("b", server.url("/b"), "Fri, 07 Nov 2025 10:00:00 +0000"),
+                ]
+            ),
+        )
+        summary = monitor.run_once(_settings(tmp_path, [feed]))
+    assert (summary.store.stored, summary.store.duplicates) == (2, 0)
+    assert len(summary.store.transitions) == 2
+
+
+@pytest.mark.model
+def test_an_undated_story_does_not_hide_a_dated_one_from_the_same_batch(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    with LocalHTTPServer() as server:
+        for path, verb in (("/undated", "collapsed"), ("/dated", "resumed")):
+            body = TALKS.format(verb=verb, day="Monday").encode()
+            server.route(path, body=body, headers={"Content-Type": "text/plain"})
+        feed = server.route(
+            "/feed.xml",
+            body=_rss_dated(
+                [
+                    ("undated", server.url("/undated"), None),
+                    ("dated", server.url("/dated"), yesterday),
+                ]
+            ),
+        )
+        summary = monitor.run_once(_settings(tmp_path, [feed]))
+    assert summary.store.stored == 2
+    assert len(summary.store.transitions) == 2

@@ -213,3 +213,11 @@ def test_the_alert_says_which_conditions_were_added_and_dropped(database_url: st
         "accept a joint monitoring mechanism"
     ]
     assert [c["text"] for c in payload["conditions_dropped"]] == ["hand over TTP leaders"]
+
+
+def test_a_story_dated_in_the_future_does_not_freeze_the_track(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/typo", "collapsed", datetime(2099, 1, 1, tzinfo=UTC)))
+    later = _record(engine, story("https://b.example/1", "agreement", datetime.now(UTC)))
+    assert later.transition_ids
+    assert _transitions(engine)[-1] == ("collapsed", "agreement")
