@@ -68,11 +68,16 @@ def get_article(
     guard = not policy.allow_private_addresses and feed_is_remote(feed_url)
     try:
         scheme = urlsplit(entry.link).scheme.lower()
+        feed_scheme = urlsplit(feed_url).scheme.lower()
     except ValueError as exc:
         return _fallback(entry, f"page fetch failed: invalid link: {exc}")
-    if guard and scheme not in ("http", "https"):
+    # Reading local files is for a local feed only, whatever allow_private_addresses says:
+    # that setting opens private networks, not this machine's disk.
+    if scheme not in ("http", "https") and not (scheme == "file" and feed_scheme == "file"):
         return _fallback(
-            entry, f"page fetch refused: a remote feed may only link to http(s), not {scheme}:"
+            entry,
+            f"page fetch refused: links must be http(s), not {scheme}: "
+            "(only a file:// feed may link to files)",
         )
     try:
         fetched = fetch(entry.link, policy, client=client, check_address=guard)

@@ -56,6 +56,17 @@ def test_remote_feed_may_not_link_to_local_files(policy: FetchPolicy) -> None:
     assert outcome.note and "refused" in outcome.note and "file" in outcome.note
 
 
+def test_allowing_private_addresses_does_not_open_local_files(
+    policy: FetchPolicy, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("DB_PASSWORD=hunter2 " * 30)
+    open_policy = FetchPolicy(timeout_s=0.3, allow_private_addresses=True)
+    outcome = get_article(_entry(secret.as_uri()), open_policy, feed_url=REMOTE_FEED)
+    assert outcome.note and "refused" in outcome.note
+    assert outcome.article is None or "hunter2" not in outcome.article.text
+
+
 def test_remote_redirect_to_the_metadata_address_is_refused_on_the_second_hop() -> None:
     """A public first hop needs no DNS when it is a literal IP; MockTransport plays the server."""
     seen: list[str] = []
