@@ -48,7 +48,17 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(colour=colour, statuses=list(STATUS_COLOURS), short_time=_short_time)
+    env.filters["safe_href"] = safe_href
     return env
+
+
+def safe_href(url: str | None) -> str | None:
+    """Links from feeds go into href only as http(s) or file: a "javascript:" link from a
+    hostile feed would otherwise run in the reader's browser, on this page's origin."""
+    if not url:
+        return None
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return url if scheme in {"http", "https", "file"} else None
 
 
 def _short_time(value: str | None) -> str:
@@ -163,7 +173,11 @@ def create_app(settings: Settings, *, token: str | None = None) -> Starlette:
     env = _environment()
 
     def page(template: str, **context: Any) -> HTMLResponse:
-        return HTMLResponse(_render(env, template, links=SERVER_LINKS, report=False, **context))
+        return HTMLResponse(
+            _render(env, template, links=SERVER_LINKS, report=False, **context),
+            # No script of any kind runs on these pages; a defence behind escaping.
+            headers={"Content-Security-Policy": "script-src 'none'; object-src 'none'"},
+        )
 
     def index(request: Request) -> Response:
         return page("index.html", tracks=_track_pages(engine), title="Negotiations")

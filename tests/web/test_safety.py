@@ -66,3 +66,19 @@ def test_serving_beyond_loopback_without_a_token_is_refused(tmp_path: Path) -> N
     for host in ("0.0.0.0", "192.168.1.5", "::"):
         with pytest.raises(WebConfigError, match="token"):
             serve_web(settings, host=host, port=0)
+
+
+def test_a_javascript_link_from_a_feed_is_never_a_clickable_href(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    hostile = "javascript:fetch('/alerts')"
+    record = story(hostile, "collapsed", datetime(2025, 10, 29, tzinfo=UTC))
+    with session_scope(open_database(settings.database_url)) as session:
+        record_story(
+            session, record, rules=EVERY_TRANSITION, channels=["jsonl"], now=record.published_at
+        )
+    with serve(create_app(settings)) as base:
+        response = httpx.get(f"{base}/tracks/1")
+    for page in (response.text, render_report(settings)):
+        assert 'href="javascript:' not in page.replace(" ", "").lower()
+        assert "fetch(" in page  # still shown, as text
+    assert "script-src 'none'" in response.headers["content-security-policy"]
