@@ -88,7 +88,7 @@ def get_article(
     if isinstance(fetched, NotModified):  # we sent no validators; a broken server did anyway
         return _fallback(entry, "page fetch answered 304 Not Modified to an unconditional GET")
     try:
-        outcome = _clean(fetched, entry.link)
+        outcome = clean_fetched(fetched, entry.link)
     except BadContent as exc:
         return _fallback(entry, f"page fetch failed (BadContent): {exc.reason}")
     if isinstance(outcome, NotAnArticle):
@@ -104,7 +104,7 @@ def get_article(
     return ArticleOutcome(article, None)
 
 
-def _clean(fetched: Fetched, link: str) -> CleanedArticle | NotAnArticle:
+def clean_fetched(fetched: Fetched, link: str) -> CleanedArticle | NotAnArticle:
     """Plain text by media type or a .txt link; everything else is treated as HTML."""
     is_text = fetched.content_type == "text/plain" or (
         urlsplit(link).path.lower().endswith(".txt") and not _looks_like_html(fetched)

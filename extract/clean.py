@@ -78,7 +78,8 @@ def clean_html(html: str | bytes, url: str) -> CleanedArticle | NotAnArticle:
 
 def clean_plain_text(raw: str, source: str) -> CleanedArticle | NotAnArticle:
     """Read a plain-text article: an optional headline on line 1, an optional dateline."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # NUL bytes are no text, and PostgreSQL refuses to store them.
+    text = raw.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return NotAnArticle("the file is empty")
     lines = text.split("\n")

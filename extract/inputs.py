@@ -1,51 +1,49 @@
-"""Opening what a user hands to `parley extract`: a file path or a URL."""
+"""Opening what a user hands to `parley extract`: a file path or a URL.
+
+The same fetcher and cleaner as the feed pipeline, so `parley extract URL` reads a page
+exactly as a monitored feed would (size cap, timeouts, charset rules).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-import httpx
-
-from extract.clean import CleanedArticle, NotAnArticle, clean_html, clean_plain_text
+from extract.articles import clean_fetched
+from extract.clean import CleanedArticle, NotAnArticle
+from extract.fetch import FetchError, FetchPolicy, NotModified, fetch
+from extract.models import ArticleText
 
 
 class InputError(Exception):
     """An input could not be read as an article; the message says why."""
 
 
-_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-
-
-def load_article(path_or_url: str, *, timeout_s: float = 20.0, max_bytes: int = 5_000_000):
+def load_article(path_or_url: str, *, policy: FetchPolicy | None = None) -> ArticleText:
     """Read one input into an `ArticleText`, or raise `InputError`."""
-    parsed = urlparse(path_or_url)
-    if parsed.scheme in ("http", "https"):
-        try:
-            response = httpx.get(path_or_url, timeout=timeout_s, follow_redirects=True)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise InputError(f"could not fetch {path_or_url}: {exc}") from exc
-        body = response.content[:max_bytes]
-        ctype = response.headers.get("content-type", "")
-        outcome = (
-            clean_plain_text(response.text, path_or_url)
-            if ctype.startswith("text/plain")
-            else clean_html(body, path_or_url)
-        )
+    policy = policy or FetchPolicy()
+    try:
+        scheme = urlsplit(path_or_url).scheme.lower()
+    except ValueError as exc:
+        raise InputError(f"{path_or_url!r} is not a valid path or URL: {exc}") from exc
+    if scheme in ("http", "https", "file"):
+        url = path_or_url
     else:
-        path = Path(parsed.path if parsed.scheme == "file" else path_or_url)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"could not read {path_or_url}: {exc.strerror or exc}") from exc
-        if path.suffix.lower() in _HTML_SUFFIXES or data.lstrip()[:15].lower().startswith(
-            (b"<!doctype html", b"<html")
-        ):
-            outcome = clean_html(data, path_or_url)
-        else:
-            outcome = clean_plain_text(data.decode("utf-8", errors="replace"), path_or_url)
+        path = Path(path_or_url)
+        if not path.is_file():
+            raise InputError(f"could not read {path_or_url}: no such file")
+        url = path.resolve().as_uri()
+    try:
+        fetched = fetch(url, policy)
+    except FetchError as exc:
+        raise InputError(f"could not read {path_or_url}: {exc.reason}") from exc
+    if isinstance(fetched, NotModified):
+        raise InputError(f"could not read {path_or_url}: the server answered 304")
+    try:
+        outcome = clean_fetched(fetched, url)
+    except FetchError as exc:  # BadContent: undecodable text
+        raise InputError(f"could not read {path_or_url}: {exc.reason}") from exc
     if isinstance(outcome, NotAnArticle):
         raise InputError(f"{path_or_url} is not an article: {outcome.reason}")
     assert isinstance(outcome, CleanedArticle)
-    return outcome.article
+    return outcome.article.model_copy(update={"source": path_or_url})

@@ -44,6 +44,7 @@ def extract(
     from extract.inputs import InputError, load_article
     from extract.models import ArticleResult
     from extract.pipeline import load_pipeline, read_articles
+    from flows.monitor import fetch_policy
 
     settings = _settings(config)
     nlp = load_pipeline(settings.model)
@@ -55,11 +56,7 @@ def extract(
             loaded.append(
                 (
                     index,
-                    load_article(
-                        item,
-                        timeout_s=settings.fetch.timeout_s,
-                        max_bytes=settings.fetch.max_bytes,
-                    ),
+                    load_article(item, policy=fetch_policy(settings)),
                 )
             )
         except InputError as exc:

@@ -79,3 +79,16 @@ def test_a_bad_config_file_is_a_clear_error(tmp_path: Path) -> None:
     result = _parley("tracks", "--config", str(tmp_path / "bad.toml"), cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "invalid settings in" in result.stderr and "bogus" in result.stderr
+
+
+@pytest.mark.model
+def test_extract_reads_file_urls_and_reports_malformed_urls(tmp_path: Path) -> None:
+    folder = tmp_path / "with space"
+    folder.mkdir()
+    copy = folder / "seed 002.txt"
+    copy.write_bytes((SEEDS / "002_6f7fb15939a1daa8.txt").read_bytes() + b"\x00")
+    result = _parley("extract", "--json", copy.as_uri(), "http://[bad/x", cwd=tmp_path)
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["error"] is None and first["tracks"][0]["status"] == "collapsed"
+    assert "not a valid path or URL" in second["error"]
+    assert result.returncode == 1
