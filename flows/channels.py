@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from html import escape
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import httpx
 from rich.markup import escape as escape_markup
@@ -32,6 +33,18 @@ class Channel(Protocol):
     name: str
 
     def send(self, alert: ClaimedAlert) -> None: ...
+
+
+def redact(url: str) -> str:
+    """Scheme and host only: for Slack-style webhooks the rest of the URL is the secret,
+    and error messages end up in logs, `parley alerts` and the web page."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<unparseable URL>"
+    return f"{parts.scheme}://{host}{port}/…" if parts.scheme else "<URL>"
 
 
 def headline(payload: dict) -> str:
@@ -135,9 +148,12 @@ class WebhookChannel:
         try:
             response = self._client.post(self.url, content=body.encode(), headers=headers)
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
+            reason = str(exc).replace(self.url, redact(self.url))
+            raise DeliveryError(
+                f"webhook {redact(self.url)}: {type(exc).__name__}: {reason}"
+            ) from exc
         if response.status_code >= 300:
-            raise DeliveryError(f"webhook {self.url} answered HTTP {response.status_code}")
+            raise DeliveryError(f"webhook {redact(self.url)} answered HTTP {response.status_code}")
 
 
 @dataclass
@@ -204,7 +220,7 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         for url in self.urls:
             if not notifier.add(url):
-                raise DeliveryError(f"apprise does not understand the URL {url!r}")
+                raise DeliveryError(f"apprise does not understand the URL {redact(url)}")
         if not notifier.notify(title=headline(alert.payload), body=plain_body(alert.payload)):
             raise DeliveryError(f"apprise could not notify {len(self.urls)} URL(s)")
 

@@ -224,7 +224,10 @@ def serve_web(
         )
     import uvicorn
 
-    uvicorn.run(create_app(settings, token=token), host=host, port=port, log_level="info")
+    # No access log: a `?token=` in a request line would be written out with it.
+    uvicorn.run(
+        create_app(settings, token=token), host=host, port=port, log_level="info", access_log=False
+    )
 
 
 # -- the report ---------------------------------------------------------------------------

@@ -248,3 +248,16 @@ def test_a_malformed_webhook_secret_is_a_settings_error() -> None:
     config = ChannelConfig(name="hook", kind="webhook", url="https://h.example/", secret="whsec_a")
     with pytest.raises(SettingsError, match="Standard Webhooks secret"):
         build_channels([config], timeout_s=1)
+
+
+def test_a_failing_webhook_does_not_leak_its_secret_url_into_errors(tmp_path) -> None:
+    engine = _engine_with_transition(f"sqlite:///{tmp_path / 'p.db'}", "hook")
+    with WebhookListener(status_for=lambda n: 500) as listener:
+        secret_url = listener.url + "/T000/B000/XXXXsecretXXXX"
+        channel = WebhookChannel("hook", secret_url, None, 2)
+        summary = dispatch_pending(engine, {"hook": channel}, FAST)
+    assert summary.errors and not any("XXXXsecretXXXX" in e for e in summary.errors)
+    with session_scope(engine) as session:
+        (alert,) = session.exec(select(Alert)).all()
+    assert "XXXXsecretXXXX" not in (alert.last_error or "")
+    assert "127.0.0.1" in (alert.last_error or "")
