@@ -7,11 +7,13 @@ without Prefect can too. Every stage records its failures and goes on with the r
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import httpx
 from spacy.language import Language
@@ -271,12 +273,39 @@ def _feed_health_channels(settings: Settings) -> list[str]:
     return wanted
 
 
+class HostPacer:
+    """At most one request per `interval_s` to any one host: news sites list dozens of
+    articles per feed and do not like being crawled in a burst. Our own machine (files,
+    loopback) is not paced."""
+
+    def __init__(self, interval_s: float) -> None:
+        self.interval_s = interval_s
+        self.last: dict[str, float] = {}
+
+    def wait(self, url: str | None) -> None:
+        if self.interval_s <= 0 or not url:
+            return
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return
+        if not host or host == "localhost" or host.startswith("127.") or host == "::1":
+            return
+        now = time.monotonic()
+        due = self.last.get(host, 0.0) + self.interval_s
+        if now < due:
+            time.sleep(due - now)
+        self.last[host] = time.monotonic()
+
+
 def fetch_entries(entries: list[NewEntry], settings: Settings) -> list[FetchedEntry]:
     """Fetch and clean each new entry's page; fall back to the feed summary with a note."""
     policy = fetch_policy(settings)
     fetched = []
+    polite = HostPacer(settings.fetch.min_host_interval_s)
     with make_client(policy) as client:  # one client: see poll_feeds
         for item in entries:
+            polite.wait(item.entry.link)
             try:
                 outcome = get_article(item.entry, policy, feed_url=item.feed_url, client=client)
                 fetched.append(

@@ -17,6 +17,8 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
+from prefect.states import State
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from flows import monitor
 from flows.dispatch import DispatchSummary
@@ -27,7 +29,31 @@ from storage.views import tracks_view, transitions_view
 TRANSITION_EVENT = "parley.track.status-changed"
 
 
-@task(name="poll-feeds", tags=["parley", "poll"], cache_policy=NO_CACHE)
+def retry_if_transient(task: object, task_run: object, state: State) -> bool:
+    """Retry a stage only when the database connection dropped or was busy.
+
+    Feed and page failures are handled and recorded inside the stages; running a stage
+    again would not mend them, and running the spaCy stage again costs minutes.
+    """
+    try:
+        state.result()
+    except (OperationalError, DisconnectionError):
+        return True
+    except Exception:  # noqa: BLE001 - anything else is a bug or bad input: no retry
+        return False
+    return False
+
+
+_STAGE = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": [5, 30]}
+
+
+@task(
+    name="poll-feeds",
+    tags=["parley", "poll"],
+    timeout_seconds=1800,
+    retry_condition_fn=retry_if_transient,
+    **_STAGE,
+)
 def poll_feeds_task(
     settings: Settings, only_due: bool, shard: str | None = None
 ) -> tuple[list[monitor.FeedOutcome], list[monitor.NewEntry]]:
@@ -37,14 +63,26 @@ def poll_feeds_task(
     return monitor.poll_feeds(engine, settings, only_due=only_due, shard=part)
 
 
-@task(name="fetch-articles", tags=["parley", "fetch"], cache_policy=NO_CACHE)
+@task(
+    name="fetch-articles",
+    tags=["parley", "fetch"],
+    timeout_seconds=3600,
+    retry_condition_fn=retry_if_transient,
+    **_STAGE,
+)
 def fetch_articles_task(
     settings: Settings, entries: list[monitor.NewEntry]
 ) -> list[monitor.FetchedEntry]:
     return monitor.fetch_entries(entries, settings)
 
 
-@task(name="extract-and-store", tags=["parley", "extract"], cache_policy=NO_CACHE)
+@task(
+    name="extract-and-store",
+    tags=["parley", "extract"],
+    timeout_seconds=7200,
+    retry_condition_fn=retry_if_transient,
+    **_STAGE,
+)
 def store_articles_task(
     settings: Settings, fetched: list[monitor.FetchedEntry]
 ) -> tuple[monitor.StoreSummary, DispatchSummary]:
@@ -61,7 +99,13 @@ def store_articles_task(
     return store, sent
 
 
-@task(name="dispatch-alerts", tags=["parley", "alerts"], cache_policy=NO_CACHE)
+@task(
+    name="dispatch-alerts",
+    tags=["parley", "alerts"],
+    timeout_seconds=1800,
+    retry_condition_fn=retry_if_transient,
+    **_STAGE,
+)
 def dispatch_alerts_task(settings: Settings) -> DispatchSummary:
     return monitor.dispatch(monitor.open_database(settings.database_url), settings)
 

@@ -81,6 +81,7 @@ class FetchSettings(BaseModel):
     max_redirects: int = 5
     user_agent: str = "parley/0.1 (+https://github.com/parley)"
     allow_private_addresses: bool = False
+    min_host_interval_s: float = 0.5  # between two article fetches from one site
 
 
 class DeliverySettings(BaseModel):

@@ -48,3 +48,23 @@ def test_the_compose_file_parses_and_names_the_services_the_readme_describes() -
     worker_env = compose["services"]["parley-worker"]["environment"]
     assert worker_env["PARLEY_DATABASE_URL"].startswith("postgresql://")
     assert worker_env["PREFECT_API_URL"] == "http://prefect-server:4200/api"
+
+
+def test_stages_retry_only_when_the_database_connection_failed() -> None:
+    from prefect.states import Failed
+    from sqlalchemy.exc import OperationalError
+
+    from flows.prefect_flows import (
+        dispatch_alerts_task,
+        fetch_articles_task,
+        poll_feeds_task,
+        retry_if_transient,
+        store_articles_task,
+    )
+
+    dropped = Failed(data=OperationalError("select 1", {}, Exception("server closed")))
+    assert retry_if_transient(None, None, dropped)
+    assert not retry_if_transient(None, None, Failed(data=ValueError("bad input")))
+    for stage in (poll_feeds_task, fetch_articles_task, store_articles_task, dispatch_alerts_task):
+        assert stage.retries == 2 and stage.timeout_seconds
+        assert stage.retry_condition_fn is retry_if_transient

@@ -309,3 +309,17 @@ def test_an_undated_story_does_not_hide_a_dated_one_from_the_same_batch(
         summary = monitor.run_once(_settings(tmp_path, [feed]))
     assert summary.store.stored == 2
     assert len(summary.store.transitions) == 2
+
+
+def test_article_fetches_to_one_site_are_paced_but_other_sites_are_not() -> None:
+    import time
+
+    pacer = monitor.HostPacer(0.2)
+    start = time.monotonic()
+    for url in ("https://a.example/1", "https://b.example/1", "https://a.example/2"):
+        pacer.wait(url)
+    assert 0.15 < time.monotonic() - start < 2  # one wait, for the second a.example page
+    start = time.monotonic()
+    for _ in range(5):
+        pacer.wait("http://127.0.0.1:8080/x")  # our own machine is never paced
+    assert time.monotonic() - start < 0.1
