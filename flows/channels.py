@@ -162,6 +162,9 @@ class EmailChannel:
     config: ChannelConfig
     timeout_s: float
 
+    def _tls(self) -> ssl.SSLContext:
+        return _tls_context(self.config.ca_file)
+
     def send(self, alert: ClaimedAlert) -> None:
         cfg = self.config
         message = EmailMessage()
@@ -177,18 +180,23 @@ class EmailChannel:
         try:
             if cfg.security == "tls":
                 server: smtplib.SMTP = smtplib.SMTP_SSL(
-                    host, port or 465, timeout=self.timeout_s, context=ssl.create_default_context()
+                    host, port or 465, timeout=self.timeout_s, context=self._tls()
                 )
             else:
                 server = smtplib.SMTP(host, port or 587, timeout=self.timeout_s)
             with server:
                 if cfg.security == "starttls":
-                    server.starttls(context=ssl.create_default_context())
+                    server.starttls(context=self._tls())
                 if cfg.username:
                     server.login(cfg.username, cfg.password or "")
                 server.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"email via {host}:{port}: {type(exc).__name__}: {exc}") from exc
+
+
+def _tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Certificates are always verified; `ca_file` adds a private CA (an internal relay)."""
+    return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
 
 
 def _html_body(payload: dict) -> str:

@@ -54,6 +54,7 @@ class ChannelConfig(BaseModel):
     smtp_host: str | None = None
     smtp_port: int | None = None
     security: Literal["starttls", "tls", "none"] = "starttls"
+    ca_file: str | None = None  # a private CA to trust besides the system's
     username: str | None = None
     password: str | None = None
     sender: str | None = None

@@ -261,3 +261,96 @@ def test_a_failing_webhook_does_not_leak_its_secret_url_into_errors(tmp_path) ->
         (alert,) = session.exec(select(Alert)).all()
     assert "XXXXsecretXXXX" not in (alert.last_error or "")
     assert "127.0.0.1" in (alert.last_error or "")
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1, its own CA, written to disk for both ends."""
+    import ipaddress
+    from datetime import timedelta as td
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "parley test relay")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - td(minutes=5))
+        .not_valid_after(now + td(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_goes_over_verified_tls_to_a_real_smtp_server(tmp_path, security: str) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message) -> None:  # type: ignore[override]
+            received.append(message)
+
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    port = _free_port()
+    if security == "starttls":
+        controller = Controller(
+            Collect(),
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=server_tls,
+            require_starttls=True,
+        )
+    else:
+        controller = Controller(Collect(), hostname="127.0.0.1", port=port, ssl_context=server_tls)
+    engine = _engine_with_transition(f"sqlite:///{tmp_path / 'p.db'}", "mail")
+    base = {
+        "name": "mail",
+        "kind": "email",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "security": security,
+        "sender": "parley@example.org",
+        "recipients": ["desk@example.org"],
+    }
+    controller.start()
+    try:
+        untrusted = EmailChannel("mail", ChannelConfig(**base), 5)
+        refused = dispatch_pending(engine, {"mail": untrusted}, FAST)
+        trusted = EmailChannel("mail", ChannelConfig(**base, ca_file=cert), 5)
+        with session_scope(engine) as session:
+            (alert_id,) = session.exec(select(Alert.id)).all()
+            outbox.retry(session, alert_id, now=datetime.now(UTC))
+        sent = dispatch_pending(engine, {"mail": trusted}, FAST)
+    finally:
+        controller.stop()
+    assert refused.delivered == 0 and any("CERTIFICATE" in e.upper() for e in refused.errors)
+    assert sent.delivered == 1, sent.errors
+    assert len(received) == 1 and "collapsed" in str(received[0]["Subject"])
