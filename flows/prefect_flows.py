@@ -8,6 +8,7 @@ run costs milliseconds of Prefect overhead, which would rival the work itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -44,16 +45,20 @@ def retry_if_transient(task: object, task_run: object, state: State) -> bool:
     return False
 
 
-_STAGE = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": [5, 30]}
+def _stage(name: str, tag: str, timeout_s: float) -> Any:
+    """The task decorator every stage shares: no result cache, a timeout, transient retries."""
+    return task(
+        name=name,
+        tags=["parley", tag],
+        timeout_seconds=timeout_s,
+        retries=2,
+        retry_delay_seconds=[5, 30],
+        retry_condition_fn=retry_if_transient,
+        cache_policy=NO_CACHE,
+    )
 
 
-@task(
-    name="poll-feeds",
-    tags=["parley", "poll"],
-    timeout_seconds=1800,
-    retry_condition_fn=retry_if_transient,
-    **_STAGE,
-)
+@_stage("poll-feeds", "poll", timeout_s=1800)
 def poll_feeds_task(
     settings: Settings, only_due: bool, shard: str | None = None
 ) -> tuple[list[monitor.FeedOutcome], list[monitor.NewEntry]]:
@@ -63,26 +68,14 @@ def poll_feeds_task(
     return monitor.poll_feeds(engine, settings, only_due=only_due, shard=part)
 
 
-@task(
-    name="fetch-articles",
-    tags=["parley", "fetch"],
-    timeout_seconds=3600,
-    retry_condition_fn=retry_if_transient,
-    **_STAGE,
-)
+@_stage("fetch-articles", "fetch", timeout_s=3600)
 def fetch_articles_task(
     settings: Settings, entries: list[monitor.NewEntry]
 ) -> list[monitor.FetchedEntry]:
     return monitor.fetch_entries(entries, settings)
 
 
-@task(
-    name="extract-and-store",
-    tags=["parley", "extract"],
-    timeout_seconds=7200,
-    retry_condition_fn=retry_if_transient,
-    **_STAGE,
-)
+@_stage("extract-and-store", "extract", timeout_s=7200)
 def store_articles_task(
     settings: Settings, fetched: list[monitor.FetchedEntry]
 ) -> tuple[monitor.StoreSummary, DispatchSummary]:
@@ -99,13 +92,7 @@ def store_articles_task(
     return store, sent
 
 
-@task(
-    name="dispatch-alerts",
-    tags=["parley", "alerts"],
-    timeout_seconds=1800,
-    retry_condition_fn=retry_if_transient,
-    **_STAGE,
-)
+@_stage("dispatch-alerts", "alerts", timeout_s=1800)
 def dispatch_alerts_task(settings: Settings) -> DispatchSummary:
     return monitor.dispatch(monitor.open_database(settings.database_url), settings)
 
