@@ -321,7 +321,7 @@ def check_public_address(url: str) -> None:
         raise FetchError(url, f"invalid URL: {exc}") from exc
     if not host:
         raise FetchError(url, "the URL has no host")
-    literal = _literal_ip(host)
+    literal = literal_ip(host)
     if literal is not None:
         kind = address_kind(literal)
         if kind:
@@ -356,7 +356,7 @@ def address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str 
     return next((label for flag, label in checks if flag), None)
 
 
-def _literal_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def literal_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]").split("%")[0])
     except ValueError:

@@ -89,8 +89,12 @@ class ConsoleChannel:
 
 @dataclass
 class JsonlChannel:
+    """One JSON line per alert. A file has no idempotency of its own, so the keys already
+    written are read once per channel and a retried alert is not written twice."""
+
     name: str
     path: Path
+    _written: set[str] | None = None
 
     def send(self, alert: ClaimedAlert) -> None:
         line = json.dumps(
@@ -98,23 +102,30 @@ class JsonlChannel:
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if _already_written(self.path, alert.idempotency_key):
+            if self._written is None:
+                self._written = _keys_in(self.path)
+            if alert.idempotency_key in self._written:
                 return
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
+            self._written.add(alert.idempotency_key)
         except OSError as exc:
             raise DeliveryError(f"cannot write {self.path}: {exc}") from exc
 
 
-def _already_written(path: Path, key: str) -> bool:
-    """A file has no idempotency of its own; a retried alert must not be written twice."""
+def _keys_in(path: Path) -> set[str]:
     if not path.exists():
-        return False
-    needle = f'"id": "{key}"'
+        return set()
+    keys = set()
     with path.open(encoding="utf-8") as handle:
-        return any(needle in line for line in handle)
+        for line in handle:
+            try:
+                keys.add(json.loads(line).get("id"))
+            except (ValueError, AttributeError):
+                continue  # a torn last line from a crash is not a key
+    return keys
 
 
 @dataclass

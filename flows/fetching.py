@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from extract.articles import get_article
 from extract.feeds import FeedEntry
-from extract.fetch import make_client
+from extract.fetch import literal_ip, make_client
 from extract.models import ArticleText
 from flows.polling import NewEntry, fetch_policy
 from flows.settings import Settings
@@ -41,7 +41,8 @@ class HostPacer:
             host = urlsplit(url).hostname or ""
         except ValueError:
             return
-        if not host or host == "localhost" or host.startswith("127.") or host == "::1":
+        address = literal_ip(host)
+        if not host or host == "localhost" or (address is not None and address.is_loopback):
             return
         now = time.monotonic()
         due = self.last.get(host, 0.0) + self.interval_s

@@ -74,6 +74,7 @@ def store_articles(
     to_read: list[tuple[FetchedEntry, SourceRecord, int | None]] = []
     also_from: dict[int, list[SourceRecord]] = {}
     with session_scope(engine) as session:
+        recent = track_store.recent_fingerprints(session)
         for item in fetched:
             if item.article is None:
                 summary.skipped += 1
@@ -106,6 +107,7 @@ def store_articles(
                 canonical_url=source.canonical_url,
                 fingerprint=fingerprint,
                 near=is_near_duplicate,
+                recent=recent,
             )
             if existing is not None:
                 track_store.add_source_once(session, existing, source, now=datetime.now(UTC))

@@ -14,7 +14,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import PendingEntry, StorySource
+from storage.models import PendingEntry
+from storage.tracks import source_seen
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,13 @@ def queue(session: Session, entries: list[QueuedEntry], *, now: datetime) -> int
     """Queue the entries neither stored nor queued yet; return how many were new."""
     added = 0
     for entry in entries:
-        stored = session.exec(
-            select(StorySource.id).where(
-                StorySource.feed_url == entry.feed_url, StorySource.guid == entry.guid
-            )
-        ).first()
+        stored = source_seen(session, feed_url=entry.feed_url, guid=entry.guid)
         queued = session.exec(
             select(PendingEntry.id).where(
                 PendingEntry.feed_url == entry.feed_url, PendingEntry.guid == entry.guid
             )
         ).first()
-        if stored is not None or queued is not None:
+        if stored or queued is not None:
             continue
         try:
             with session.begin_nested():  # another worker may queue it at the same moment

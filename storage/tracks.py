@@ -31,13 +31,25 @@ def source_seen(session: Session, *, feed_url: str, guid: str) -> bool:
     return session.exec(query).first() is not None
 
 
+def recent_fingerprints(session: Session, *, limit: int = 500) -> list[tuple[int, int]]:
+    """(story id, fingerprint) of the newest stories: the candidates a syndicated copy is
+    compared with. Read once per batch, not once per article."""
+    rows = session.exec(
+        select(Story.id, Story.fingerprint)
+        .where(col(Story.fingerprint).is_not(None))
+        .order_by(col(Story.id).desc())
+        .limit(limit)
+    ).all()
+    return [(story_id, fp) for story_id, fp in rows if story_id is not None and fp is not None]
+
+
 def find_story(
     session: Session,
     *,
     canonical_url: str,
     fingerprint: int | None = None,
     near: Callable[[int, int], bool] | None = None,
-    candidates: int = 500,
+    recent: list[tuple[int, int]] | None = None,
 ) -> int | None:
     """The id of a story already stored under this URL or with near-identical text."""
     by_url = session.exec(
@@ -47,16 +59,9 @@ def find_story(
         return by_url
     if fingerprint is None or near is None:
         return None
-    recent = session.exec(
-        select(Story.id, Story.fingerprint)
-        .where(col(Story.fingerprint).is_not(None))
-        .order_by(col(Story.id).desc())
-        .limit(candidates)
-    ).all()
-    for story_id, other in recent:
-        if other is not None and near(fingerprint, other):
-            return story_id
-    return None
+    if recent is None:
+        recent = recent_fingerprints(session)
+    return next((story_id for story_id, other in recent if near(fingerprint, other)), None)
 
 
 def add_source(session: Session, story_id: int, source: SourceRecord, *, now: datetime) -> None:

@@ -126,8 +126,14 @@ def test_rules_filter_by_status_parties_and_confidence(database_url: str) -> Non
 
 
 def test_the_same_feed_entry_cannot_be_stored_twice(database_url: str) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
     engine = _engine(database_url)
     _record(engine, story("https://a.example/1", "collapsed", T0))
+    with pytest.raises(IntegrityError):
+        _record(engine, story("https://a.example/1", "deadlock", T0 + timedelta(days=1)))
+    assert _transitions(engine) == [(None, "collapsed")]  # the failed attempt left nothing
     with session_scope(engine) as session:
         assert tracks.source_seen(
             session, feed_url="https://feeds.example/world.xml", guid="https://a.example/1"
