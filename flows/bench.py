@@ -27,19 +27,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sqlmodel import select
 
 from extract.clean import CleanedArticle, clean_html, clean_plain_text
 from extract.pipeline import read_articles
 from flows import monitor
-from flows.bench_servers import Page, StaticSite, WebhookRecorder
+from flows.bench_servers import Page, StaticSite, WebhookRecorder, bench_settings, rss
 from flows.bench_workers import bench_workers
-from flows.settings import PROJECT_ROOT, ChannelConfig, FeedConfig, RuleConfig, Settings
+from flows.settings import PROJECT_ROOT, Settings
 from storage.db import open_database, session_scope
 from storage.models import Transition
 
@@ -137,37 +135,6 @@ def bench_raw(
 
 
 # -- 2. pipeline ----------------------------------------------------------------------
-
-
-def rss(entries: list[tuple[str, str, str]], *, title: str = "parley bench") -> bytes:
-    """A minimal RSS 2.0 document; entries are (guid, link, title)."""
-    pub = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
-    items = "".join(
-        f"<item><guid isPermaLink='false'>{escape(guid)}</guid><link>{escape(link)}</link>"
-        f"<title>{escape(name)}</title><pubDate>{pub}</pubDate></item>"
-        for guid, link, name in entries
-    )
-    return (
-        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
-        f"<title>{escape(title)}</title><link>http://127.0.0.1/</link>"
-        f"<description>bench</description>{items}</channel></rss>"
-    ).encode()
-
-
-def bench_settings(settings: Settings, database_url: str, feeds: list[str], hook: str) -> Settings:
-    """The caller's settings (model, delivery) with the bench's feeds, DB and one webhook.
-
-    Loopback pages need `allow_private_addresses`; every status alerts on the webhook.
-    """
-    return settings.model_copy(
-        update={
-            "database_url": database_url,
-            "feeds": [FeedConfig(url=url, interval_minutes=1) for url in feeds],
-            "channels": [ChannelConfig(name="hook", kind="webhook", url=hook)],
-            "rules": [RuleConfig()],
-            "fetch": settings.fetch.model_copy(update={"allow_private_addresses": True}),
-        }
-    )
 
 
 def bench_pipeline(pages: list[BenchPage], settings: Settings, workdir: Path) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Loopback servers for `parley bench`: a static site with conditional GET, a webhook sink.
+"""Loopback servers for `parley bench`: a static site with conditional GET, a webhook sink,
+the feeds they serve and the settings that point parley at them.
 
 The benchmark must exercise the real wire path (HTTP, ETag/Last-Modified, 304s, a webhook
 POST), not mocks, yet production code may not import `tests/`; so this module is a small,
@@ -12,9 +13,14 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
+from xml.sax.saxutils import escape
+
+from flows.settings import ChannelConfig, FeedConfig, RuleConfig, Settings
 
 
 @dataclass(frozen=True)
@@ -153,3 +159,34 @@ class WebhookRecorder(_Loopback):
         super().__init__(_HookHandler)
         self.lock = threading.Lock()
         self.received: list[tuple[float, int | None]] = []
+
+
+def rss(entries: list[tuple[str, str, str]], *, title: str = "parley bench") -> bytes:
+    """A minimal RSS 2.0 document; entries are (guid, link, title)."""
+    pub = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
+    items = "".join(
+        f"<item><guid isPermaLink='false'>{escape(guid)}</guid><link>{escape(link)}</link>"
+        f"<title>{escape(name)}</title><pubDate>{pub}</pubDate></item>"
+        for guid, link, name in entries
+    )
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>{escape(title)}</title><link>http://127.0.0.1/</link>"
+        f"<description>bench</description>{items}</channel></rss>"
+    ).encode()
+
+
+def bench_settings(settings: Settings, database_url: str, feeds: list[str], hook: str) -> Settings:
+    """The caller's settings (model, delivery) with the bench's feeds, DB and one webhook.
+
+    Loopback pages need `allow_private_addresses`; every status alerts on the webhook.
+    """
+    return settings.model_copy(
+        update={
+            "database_url": database_url,
+            "feeds": [FeedConfig(url=url, interval_minutes=1) for url in feeds],
+            "channels": [ChannelConfig(name="hook", kind="webhook", url=hook)],
+            "rules": [RuleConfig()],
+            "fetch": settings.fetch.model_copy(update={"allow_private_addresses": True}),
+        }
+    )

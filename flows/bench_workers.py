@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import monitor
-from flows.bench_servers import Page, StaticSite, WebhookRecorder
+from flows.bench_servers import Page, StaticSite, WebhookRecorder, bench_settings, rss
 from flows.settings import Settings
 from storage.db import make_engine, migrate
 
@@ -29,8 +29,6 @@ def bench_workers(
     workdir: Path,
     *,
     counts: tuple[int, ...] = (1, 2),
-    rss: Any,
-    bench_settings: Any,
 ) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     with StaticSite() as site, WebhookRecorder() as hook:

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.bench import DEFAULT_CORPUS, load_pages, rss
-from flows.bench_servers import Page, StaticSite
+from flows.bench import DEFAULT_CORPUS, load_pages
+from flows.bench_servers import Page, StaticSite, rss
 
 KEYS = (
     "raw_pages_per_s",
