@@ -310,7 +310,7 @@ def measure(
         log.info("bench: pipeline (full monitor pass over loopback HTTP)")
         figures |= bench_pipeline(pages, settings, Path(tmp))
         log.info("bench: the same pages over 1 and then 2 worker processes (shards)")
-        figures |= bench_workers(pages, settings, Path(tmp), rss=rss, bench_settings=bench_settings)
+        figures |= bench_workers(pages, settings, Path(tmp))
         log.info("bench: polling %d feeds twice", POLL_FEEDS)
         figures |= bench_polling(settings, Path(tmp))
     figures["ratio"] = figures["pipeline_pages_per_s"] / figures["raw_pages_per_s"]
