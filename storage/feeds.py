@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from storage.models import Feed, StorySource
+from storage.models import Feed
 
 
 class FeedNotFoundError(Exception):
@@ -108,10 +108,6 @@ def mark_health_alerted(session: Session, url: str) -> None:
     feed.health_alerted = True
     session.add(feed)
     session.flush()
-
-
-def stories_from(session: Session, url: str) -> int:
-    return len(session.exec(select(StorySource.id).where(StorySource.feed_url == url)).all())
 
 
 def _get(session: Session, url: str) -> Feed:

@@ -333,11 +333,3 @@ def retry(session: Session, alert_id: int, *, now: datetime) -> Alert:
     session.add(alert)
     session.flush()
     return alert
-
-
-def next_due(session: Session) -> datetime | None:
-    return session.exec(
-        select(Alert.next_attempt_at)
-        .where(Alert.state == PENDING)
-        .order_by(col(Alert.next_attempt_at))
-    ).first()

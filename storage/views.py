@@ -122,14 +122,6 @@ def alerts_view(session: Session) -> list[dict]:
     return out
 
 
-def story_count(session: Session) -> int:
-    return len(session.exec(select(Story.id)).all())
-
-
-def source_count(session: Session) -> int:
-    return len(session.exec(select(StorySource.id)).all())
-
-
 def transitions_view(session: Session, ids: list[int]) -> list[dict]:
     """The transitions with these ids, with their track's parties, for events and reports."""
     if not ids:
