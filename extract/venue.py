@@ -1,0 +1,719 @@
+"""Where the current round of talks is held, and which round it is.
+
+A venue is a place the syntax attaches to the talks: "talks in Doha", "signed in Maputo",
+"the Istanbul meeting", "a summit hosted by Beijing", "in the Sudanese capital", "the Swiss
+resort of Crans-Montana"; or the dateline ("DOHA, Oct 19 (Reuters) -"), which says where
+the reporter is and so counts for less. Evidence is weighted down when its own clause or
+sentence looks back ("an earlier round in Doha") or ahead ("to meet again in Istanbul"),
+and a place that belongs to another event ("before leaving for the G20 summit in Hamburg")
+is not the venue unless the talks themselves were held there. A city beats its country,
+and a town beats the building in it ("the Omani embassy in Rome": Rome).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from extract.actors import Actor, gazetteer
+from extract.lexicon import target_class
+from extract.outcomes import Cue
+from extract.parties import Reading
+from extract.timing import _YEAR, _date_is_past
+
+# Words that make a place phrase the setting of a meeting ("held in", "signed in").
+VENUE_HEADS = frozenset(
+    {
+        "talk",
+        "meeting",
+        "summit",
+        "round",
+        "negotiation",
+        "session",
+        "dialogue",
+        "conference",
+        "ceremony",
+        "signing",
+        "consultation",
+        "discussion",
+        "hold",
+        "meet",
+        "open",
+        "convene",
+        "reconvene",
+        "gather",
+        "resume",
+        "continue",
+        "end",
+        "conclude",
+        "place",
+        "host",
+        "sign",
+        "arrive",
+        "travel",
+        "fly",
+        "begin",
+        "start",
+        "agree",
+        "reach",
+        "due",
+        "run",
+        "take",
+        "seal",
+        "finalise",
+        "finalize",
+        "ink",
+        "speak",
+        "discuss",
+        "negotiate",
+        "confer",
+    }
+)
+# Verbs that set talks in a place only when the talks (or a deal) are their subject or
+# object: "the talks ended in Istanbul", but "to end a decades-long insurgency in Oromia".
+ASPECT_VERBS = frozenset(
+    {"begin", "start", "end", "conclude", "resume", "continue", "open", "run", "reach", "take"}
+)
+# Nouns for the meeting itself, so that "the Doha talks" is a venue and "the Pyongyang
+# negotiator" or "the Caracas delegation" is not.
+MEETING_NOUNS = frozenset(
+    {
+        "talk",
+        "talks",
+        "meeting",
+        "summit",
+        "round",
+        "negotiation",
+        "session",
+        "dialogue",
+        "conference",
+        "ceremony",
+        "signing",
+        "consultation",
+        "discussion",
+        "parley",
+    }
+)
+# "Cyprus unification talks", "Iran nuclear talks": the first word names the subject.
+TOPIC_NOUNS = frozenset(
+    {"independence", "unification", "reunification", "nuclear", "border", "trade", "status"}
+)
+# Buildings: "talks at the Omani embassy in Rome" is about Rome, "the embassy in Mexico
+# wrote" is not about talks at all.
+BUILDINGS = frozenset({"embassy", "consulate", "hotel", "palace", "residence", "headquarters"})
+# Words spaCy's small model tags as places in capitalised text ("Corps Commander-level
+# talks", "Peace Talks").
+NOT_PLACES = frozenset(
+    {
+        "peace",
+        "corps",
+        "army",
+        "forces",
+        "force",
+        "command",
+        "council",
+        "committee",
+        "ministry",
+        "parliament",
+        "congress",
+        "senate",
+        "assembly",
+        "government",
+        "cabinet",
+        "navy",
+        "talks",
+        "summit",
+        "ceasefire",
+        "truce",
+        "state",
+        "photo",
+        "video",
+        "military",
+        "alpine",
+    }
+)
+# Nouns that stand for a place named after "of" or in apposition: "the Saudi city of
+# al-Ula", "the capital, Nay Pyi Taw", "the truce village of Panmunjom".
+PLACE_NOUNS = frozenset(
+    {
+        "city",
+        "town",
+        "village",
+        "resort",
+        "capital",
+        "port",
+        "island",
+        "district",
+        "province",
+        "region",
+        "state",
+        "area",
+        "spot",
+        "point",
+        "outpost",
+        "base",
+        "camp",
+        "border",
+        "enclave",
+        "hamlet",
+        "suburb",
+        "sector",
+        "side",
+        "venue",
+        "location",
+        "site",
+    }
+)
+SETTLEMENTS = frozenset({"city", "town", "village", "resort", "capital", "port", "hamlet"})
+# Nouns for another gathering whose place is the venue only when the talks are held at it.
+GATHERINGS = frozenset(
+    {"summit", "forum", "assembly", "conference", "meeting", "session", "congress", "games"}
+)
+# Documents named after where they were signed: "the Doha agreement", "the Washington Accords".
+DOCUMENTS = frozenset(
+    {"agreement", "accord", "declaration", "framework", "pledge", "deal", "treaty", "memorandum"}
+)
+_AHEAD_WORDS = frozenset({"next", "again", "upcoming", "later", "future", "forthcoming"})
+_BEHIND_WORDS = frozenset({"earlier", "previous", "prior", "former", "past"})
+_FUTURE_AUX = frozenset({"will", "would", "shall", "'ll", "to"})
+_LOWER_WORDS = frozenset({"ES", "DE", "LA", "EL", "DI", "DU", "OF"})
+_TIME_DEPS = frozenset({"amod", "advmod", "aux", "npadvmod"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass
+class Evidence:
+    """One reason to think a place is the venue, kept for debugging and tests."""
+
+    name: str
+    weight: float
+    why: str
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """Canonical state -> its capital, so that "the Qatari capital" can be named."""
+    import countryinfo
+
+    table = gazetteer()
+    out: dict[str, str] = {}
+    for country in countryinfo.all_countries():
+        try:
+            capital = country.capital()
+        except Exception:  # noqa: BLE001 - an incomplete record is skipped
+            continue
+        if not isinstance(capital, str):
+            continue
+        actor = table.get(capital)
+        if actor and actor.kind == "state" and actor.form == "metonym":
+            out.setdefault(actor.canonical, capital)
+    return out
+
+
+def _actor(name: str) -> Actor | None:
+    return gazetteer().get(name)
+
+
+def _pretty(name: str) -> str:
+    """DOHA -> Doha, CRANS-MONTANA -> Crans-Montana; 'the' is dropped."""
+    name = name.strip()
+    if name.lower().startswith("the "):
+        name = name[4:]
+    if name.isupper() and len(name) > 3:
+        name = " ".join(w.lower() if w in _LOWER_WORDS else w.title() for w in name.split())
+    return name
+
+
+def _key(name: str) -> str:
+    """One key for spellings of one place: 'Crans Montana' and 'Crans-Montana'."""
+    return re.sub(r"[^a-z0-9]", "", name.casefold().replace("’", "'"))
+
+
+# ------------------------------------------------------------------ syntax of a place phrase
+
+
+def _anchor(token: Token) -> Token:
+    """The token whose role in the sentence a place name takes: "the city of X" and
+    "the capital, X" act through "city"/"capital"; "in A and B" through A."""
+    for _ in range(3):
+        head = token.head
+        if token.dep_ == "conj" and head is not token:
+            token = head
+            continue
+        if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS:
+            token = head.head
+            continue
+        if token.dep_ in {"appos", "compound", "amod"} and head.lemma_.lower() in PLACE_NOUNS:
+            token = head  # "the capital, Nay Pyi Taw", "the Chushul sector"
+            continue
+        break
+    return token
+
+
+def _named_gathering(noun: Token, parties: set[str]) -> bool:
+    """A summit or forum of somebody else ("the G20 summit", "the World Economic Forum",
+    "the UN General Assembly"), told by a named modifier that is not a side."""
+    if noun.lemma_.lower() not in GATHERINGS:
+        return False
+    if noun.ent_type_ in {"ORG", "EVENT"}:
+        return True
+    for child in noun.children:
+        if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.ent_type_ in {
+            "ORG",
+            "EVENT",
+        }:
+            actor = _actor(child.text)
+            if not (actor and actor.canonical in parties):
+                return True
+    return False
+
+
+def _is_venue_head(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    # "talks took place in X" names a venue; "a truce took effect in X" does not.
+    if lemma == "take" and not any(c.lower_ == "place" for c in token.children):
+        return False
+    if lemma in ASPECT_VERBS and token.pos_ in {"VERB", "AUX"}:
+        # "talks ended in Istanbul", "reached a deal in Doha"; not "to end an insurgency in X"
+        return any(
+            c.dep_ in {"nsubj", "nsubjpass", "dobj"} and (target_class(c) or c.pos_ == "PRON")
+            for c in token.children
+        ) or any(c.lower_ == "place" for c in token.children)
+    return lemma in VENUE_HEADS or target_class(token) == "talk"
+
+
+def about_talks(token: Token, parties: set[str]) -> bool:
+    """Is a place phrase attached to a meeting, or to a clause whose subject is one?
+    Another event's gathering passes the question on to what governs it."""
+    for _ in range(5):
+        if _named_gathering(token, parties):
+            if token.head is token:
+                return False
+            token = token.head
+            continue
+        if _is_venue_head(token):
+            return True
+        if any(
+            c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
+        ):
+            return True
+        if token.pos_ in {"VERB", "AUX"} or token.head is token:
+            return False  # a clause about something else: "retreat at X", "said in X"
+        token = token.head
+    return False
+
+
+def _clause_time(token: Token) -> float:
+    """Down-weight a place whose own phrase looks ahead ("to meet again in Istanbul",
+    "the next round in Oman") or back ("an earlier round in Doha")."""
+    for _ in range(4):
+        words = {c.lower_ for c in token.children if c.dep_ in _TIME_DEPS}
+        if words & _AHEAD_WORDS or (token.pos_ == "VERB" and words & _FUTURE_AUX):
+            return -0.4  # negative: ahead, to be judged against the status
+        if words & _BEHIND_WORDS or _recalled(token):
+            return 0.3
+        if token.pos_ == "VERB" or token.head is token:
+            break
+        token = token.head
+    return 1.0
+
+
+def _recalled(token: Token) -> bool:
+    """ "since ..." or a dated adverbial that lies before the article's month."""
+    published = token.doc._.published
+    for child in token.children:
+        if child.lower_ == "since" and child.dep_ in {"mark", "prep"}:
+            return True
+        if child.dep_ in {"prep", "npadvmod"}:
+            dates = [t for t in child.subtree if t.ent_type_ == "DATE"]
+            if dates and published and _date_is_past(" ".join(t.text for t in dates), published):
+                return True
+            years = [t for t in dates if _YEAR.fullmatch(t.text)]
+            if years and not published and token.tag_ in {"VBD", "VBN"}:
+                return True  # "the memorandum signed in X on August 13, 2021"
+    return token.dep_ == "pobj" and token.head.lower_ == "since"
+
+
+def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None]:
+    """How strongly the syntax makes `span` the setting of talks, why, and the word
+    whose clause says when."""
+    anchor = _anchor(span.root)
+    head = anchor.head
+    dep = anchor.dep_
+    if dep == "pobj" and _locative(head, anchor):
+        governor = head.head
+        if governor.lemma_.lower() in BUILDINGS and governor.dep_ not in {"pobj", "conj"}:
+            return 0.0, "", None  # "the embassy in Mexico wrote", "open an embassy in Riyadh"
+        if about_talks(governor, parties):
+            return 3.0, f"{head.lower_} {governor.lemma_}", governor
+        return 0.0, "", None
+    if dep == "pobj" and head.lower_ in {"to", "for"}:
+        governor = head.head
+        lemma = governor.lemma_.lower()
+        if lemma in {"visit", "trip"} or (
+            lemma in {"return", "travel", "head", "fly"}
+            and any(target_class(t) == "talk" for t in governor.subtree)
+        ):
+            return 2.0, f"{head.lower_} {governor.lemma_}", governor
+    if dep == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in {"host", "co-host"}:
+        return 2.5, "hosted by", head.head
+    if dep in {"compound", "nmod", "amod"} and not span.root.text.endswith("'s"):
+        noun = anchor.head
+        lemma = noun.lemma_.lower()
+        if _topic_between(anchor, noun):
+            return 0.0, "", None
+        if lemma in MEETING_NOUNS and not _named_gathering(noun, parties):
+            return 3.0, f"{anchor.text} {noun.text}", noun
+        if lemma in DOCUMENTS:
+            return 2.0, f"{anchor.text} {noun.text}", noun
+    if dep == "nsubj" and anchor.head.lemma_.lower() in {"host", "co-host"}:
+        if any(target_class(t) == "talk" for t in anchor.head.subtree):
+            return 2.0, "X hosted", anchor.head
+    return 0.0, "", None
+
+
+def _locative(prep: Token, obj: Token) -> bool:
+    """ "in X", "at X", "near X"; "on" only for a side or a border ("on the Indian side")."""
+    word = prep.lower_
+    if word in {"in", "at", "near", "outside", "inside", "within"}:
+        return True
+    return word == "on" and obj.lemma_.lower() in {"side", "border", "island", "sidelines"}
+
+
+def _topic_between(modifier: Token, noun: Token) -> bool:
+    """ "Bougainville independence talks": a topic noun between the name and the talks."""
+    return any(
+        c.dep_ in {"compound", "amod"} and c.i > modifier.i and c.lower_ in TOPIC_NOUNS
+        for c in noun.children
+    )
+
+
+# ------------------------------------------------------------------ candidate places
+
+
+def _widen(doc: Doc, start: int, end: int) -> Span:
+    """Take in hyphen-joined parts the model split off: "Crans-" + "Montana", "al-Ula";
+    not a pair of sides ("Afghanistan-Pakistan talks")."""
+
+    def joinable(part: Token) -> bool:
+        return part.text[:1].isalpha() and _actor(part.text) is None
+
+    if _actor(doc[start:end].text) is not None:
+        return doc[start:end]
+    while (
+        start >= 2
+        and doc[start - 1].text == "-"
+        and not doc[start - 2].whitespace_
+        and not doc[start - 1].whitespace_
+        and joinable(doc[start - 2])
+    ):
+        start -= 2
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+        and joinable(doc[end + 1])
+    ):
+        end += 2
+    return doc[start:end]
+
+
+_NOT_A_PLACE_ENT = frozenset(
+    {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "EVENT"}
+)
+
+
+def _bare_place(token: Token) -> bool:
+    """A capitalised name the model did not tag as a place, where only a place can stand:
+    "the town of Mont-Tremblant", "the capital, Nay Pyi Taw", "the Chushul sector" (any
+    tag: the small model calls such names persons or organisations); "talks in Kunming"
+    and "the Ohrid meeting" (only when untagged)."""
+    if not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "CARDINAL", "NORP"}:
+        return False
+    if token.lower_ in NOT_PLACES or token.doc[token.i + 1 : token.i + 2].text in {"of", "on"}:
+        return False
+    actor = _actor(token.text)
+    if actor and actor.kind != "state":
+        return False
+    head = token.head
+    noun = head.lemma_.lower()
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS:
+        return token.pos_ == "PROPN"
+    if token.dep_ in {"compound", "amod", "appos"} and noun in PLACE_NOUNS - {"state", "side"}:
+        return token.pos_ == "PROPN" or (token.pos_ == "ADJ" and token.ent_type_ != "")
+    if token.pos_ != "PROPN" or token.ent_type_ or token.is_sent_start:
+        return False
+    if token.sent.start_char < token.doc._.headline_end:
+        return False  # title case: every word looks like a name
+    if token.dep_ == "pobj":
+        return head.lower_ in {"in", "at", "near"}
+    return token.dep_ == "compound" and noun in {"talk", "meeting", "summit", "round"}
+
+
+def _place_spans(doc: Doc) -> list[Span]:
+    """Named places: spaCy's GPE/LOC/FAC, the gazetteer's states and their capitals
+    wherever the model tagged them otherwise, and bare names where only a place fits."""
+    spans: list[Span] = []
+    covered: set[int] = set()
+
+    def add(span: Span) -> None:
+        span = _widen(doc, span.start, span.end)
+        if span.text.lower().removeprefix("the ") in NOT_PLACES:
+            return
+        if any(i in covered for i in range(span.start, span.end)):
+            return
+        covered.update(range(span.start, span.end))
+        spans.append(span)
+
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            add(ent)
+    for m in doc._.mentions:
+        span = m.span(doc)
+        bare = span[1:] if span[0].lower_ == "the" else span
+        if m.kind == "state" and bare.text[:1].isupper() and bare.root.pos_ == "PROPN":
+            add(bare)  # "Japanese" or "Nigerien" is a people, not a place
+    for token in doc:
+        if token.i not in covered and _bare_place(token):
+            head = token.head
+            if token.dep_ == "compound" and head.text[:1].isupper() and head.i > token.i:
+                start = min(t.i for t in head.lefts if t.dep_ == "compound")
+                add(doc[start : head.i + 1])  # "Burnham Military Camp" is one name
+            else:
+                add(doc[token.i : token.i + 1])
+    return spans
+
+
+def _capital_phrases(doc: Doc) -> list[tuple[Token, str]]:
+    """ "in the Qatari capital", "in Myanmar's capital" with no name given: the capital."""
+    out: list[tuple[Token, str]] = []
+    caps = capitals()
+    for token in doc:
+        if token.lemma_.lower() != "capital" or token.pos_ != "NOUN":
+            continue
+        if any(
+            c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN" and c.i > token.i
+            for c in token.children
+        ):
+            continue  # the name is given and scored as itself
+        given = {
+            m.canonical: m.span(doc).text for m in doc._.mentions if 0 < m.start - token.i <= 2
+        }
+        for child in token.children:
+            if child.dep_ in {"amod", "compound", "poss", "nmod"}:
+                actor = _actor(child.text.removesuffix("'s"))
+                if actor and actor.kind == "state" and actor.canonical in caps:
+                    out.append((token, given.get(actor.canonical, caps[actor.canonical])))
+                    break
+    return out
+
+
+# "ISTANBUL —", "HAVANA, Feb 6 (Reuters) -", "KABUL/ISLAMABAD:", "Maputo —",
+# "CRANS MONTANA (Switzerland) •", "Riyadh, Saudi Arabia –", "April 19, 2025 – Rome, Italy:"
+_SEP = r"(?:—|–|-{1,2}|•|:)"
+_NAME = r"[A-Z][\w'’\-\.]*(?: [A-Z][\w'’\-\.]*){0,3}"
+_DATELINE = re.compile(
+    r"^[ \t]*(?:(?:date\s+)?\d{4}-\d{2}-\d{2}\s+)?"
+    r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}\s*" + _SEP + r"\s*)?"
+    r"(?P<places>" + _NAME + r"(?:\s*/\s*" + _NAME + r")*)"
+    r"(?:,[ \t]*[\w.'’]+(?:[ \t][\w.'’]+){0,2})?(?:[ \t]*\([^)\n]{1,40}\))?"
+    r"\s*(?:(?:—|–)\s*|(?:-{1,2}|•|:)(?:\s|$))",
+    re.MULTILINE,
+)
+# "Shafaq News – Doha": an agency line that ends with the place.
+_AGENCY_LINE = re.compile(
+    r"^[ \t]*(?:(?:date\s+)?\d{4}-\d{2}-\d{2}\s+)?[A-Z][\w .]{1,40}\s+(?:—|–|-)\s+"
+    r"(?P<places>[A-Z][\w'’\-]+)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _dateline_places(reading: Reading, parties: set[str]) -> list[str]:
+    """Places in the first dateline near the top of the article that names somewhere
+    other than a side; all-caps forms need no gazetteer entry, title-case ones must be
+    known places."""
+    doc = reading.doc
+    head = doc.text[reading.prefix : reading.prefix + 700]
+    matches = sorted(
+        list(_DATELINE.finditer(head))[:8] + list(_AGENCY_LINE.finditer(head))[:2],
+        key=lambda m: m.start(),
+    )
+    for match in matches:
+        found: list[str] = []
+        raw = match.group("places")
+        for part in re.split(r"\s*/\s*", raw):
+            part = part.strip(" .")
+            if not _is_dateline_place(doc, reading.prefix + match.start("places"), part):
+                continue
+            found.append(_pretty(part))
+        # "Mozambique: ..." is a kicker naming a side; the dateline may follow.
+        if any(
+            not ((a := _actor(f)) and a.form == "name" and a.canonical in parties) for f in found
+        ):
+            return found
+    return []
+
+
+def _is_dateline_place(doc: Doc, offset: int, name: str) -> bool:
+    if len(name) < 3 or name.lower() in NOT_PLACES:
+        return False
+    actor = _actor(name) or _actor(_pretty(name))
+    if actor:
+        return actor.kind == "state"
+    if name.isupper():
+        return name.lower() not in {"by", "and", "the", "updated", "published", "photo", "video"}
+    span = doc.char_span(offset, offset + len(name), alignment_mode="expand")
+    return bool(span) and any(t.ent_type_ in _PLACE_LABELS for t in span)
+
+
+# ------------------------------------------------------------------ the choice
+
+
+def _only_ahead_sentences(events: list[Cue], status: str | None) -> set[int]:
+    """Sentences whose only current news is something planned, unless planned is the news."""
+    if status == "scheduled":
+        return set()
+    kinds_in: dict[int, set[str]] = defaultdict(set)
+    for e in events:
+        if e.current:
+            kinds_in[e.sentence.start].add(e.kind)
+    return {start for start, kinds in kinds_in.items() if kinds == {"scheduled"}}
+
+
+def _past_tense(token: Token | None) -> bool:
+    return token is not None and token.tag_ in {"VBD", "VBN"}
+
+
+def venue_evidence(
+    reading: Reading, events: list[Cue], parties: list[str], status: str | None
+) -> list[Evidence]:
+    """Every piece of evidence for every candidate place, weighted."""
+    doc = reading.doc
+    sides = set(parties)
+    background_only = {e.sentence.start for e in events if not e.current} - {
+        e.sentence.start for e in events if e.current
+    }
+    only_ahead = _only_ahead_sentences(events, status)
+
+    def adjust(weight: float, sent: Span, governor: Token | None) -> float:
+        timing = _clause_time(governor) if governor is not None else 1.0
+        if timing < 0:
+            weight *= 1.0 if status == "scheduled" else -timing
+        else:
+            weight *= timing
+        if sent.start in background_only:
+            weight *= 0.3
+        if sent.start in only_ahead and timing == 1.0 and not _past_tense(governor):
+            weight *= 0.5
+        if sent.start_char < reading.prefix:
+            weight *= 1.5
+        return weight
+
+    out: list[Evidence] = []
+    for span in _place_spans(doc):
+        name = _pretty(span.text)
+        actor = _actor(name)
+        weight, why, governor = _attachment(span, sides)
+        if not weight:
+            continue
+        if actor and actor.canonical in sides and actor.form == "name":
+            continue  # a side's own name is what the talks are about, not where
+        if actor and actor.form == "name" and actor.kind == "state":
+            weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
+        if span.label_ == "FAC":
+            weight *= 0.6  # "the Omani embassy in Rome": the town is the answer
+        if _anchor(span.root) is not span.root and _anchor(span.root).lemma_ in SETTLEMENTS:
+            weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Quebec"
+        out.append(Evidence(name, adjust(weight, span.sent, governor), why))
+    for token, capital in _capital_phrases(doc):
+        anchor = _anchor(token)
+        head = anchor.head
+        if anchor.dep_ == "pobj" and _locative(head, anchor) and about_talks(head.head, sides):
+            out.append(Evidence(capital, adjust(3.0, token.sent, head.head), "in the capital"))
+    for place in _dateline_places(reading, sides):
+        actor = _actor(place)
+        if actor and actor.canonical in sides:
+            if actor.form == "name":
+                continue
+            weight = 0.5  # a side's capital: most often just where the reporter is
+        else:
+            weight = 1.0 if actor and actor.form == "name" else 2.0
+        out.append(Evidence(place, weight, "dateline"))
+    return out
+
+
+def choose_venue(
+    reading: Reading, events: list[Cue], parties: list[str], status: str | None
+) -> str | None:
+    """The place with the most evidence; a city over its own country."""
+    evidence = venue_evidence(reading, events, parties, status)
+    score: dict[str, float] = defaultdict(float)
+    shown: dict[str, str] = {}
+    for e in evidence:
+        key = _key(e.name)
+        score[key] += e.weight
+        if key not in shown or (shown[key].isupper() and not e.name.isupper()):
+            shown[key] = e.name
+    if not score:
+        return None
+    best = max(score, key=score.__getitem__)
+    value = score[best]
+    country = _actor(shown[best])
+    if country and country.form == "name":
+        cities = [
+            k
+            for k in score
+            if (a := _actor(shown[k])) and a.form == "metonym" and a.canonical == country.canonical
+        ]
+        if cities:
+            best = max(cities, key=score.__getitem__)
+    return shown[best] if value >= MIN_EVIDENCE else None
+
+
+# One plain "talks in X" in a sentence that only recalls them is still evidence, when
+# nothing else competes; a dateline alone is enough.
+MIN_EVIDENCE = 0.85
+
+
+# ------------------------------------------------------------------ the round
+
+_ORDINAL = (
+    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d+(?:st|nd|rd|th))"
+)
+ROUND = re.compile(
+    _ORDINAL + r"(?:\s+and\s+final)?(?:\s+[\w-]+){0,2}?\s+round\b"
+    r"|\bround\s+(\d+)\b",
+    re.IGNORECASE,
+)
+
+
+def choose_round(reading: Reading) -> str | None:
+    """The ordinal of the round the article reports: from the headline or a sentence of
+    current news before one that only recalls an earlier round."""
+    doc = reading.doc
+    events: list[Cue] = doc._.events
+    recalled = {e.sentence.start for e in events if not e.current} - {
+        e.sentence.start for e in events if e.current
+    }
+    fallback: str | None = None
+    for match in ROUND.finditer(doc.text):
+        value = (match.group(1) or match.group(2)).lower()
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            fallback = fallback or value
+            continue
+        before = doc.text[max(0, match.start() - 30) : match.start()].lower()
+        if re.search(r"\b(earlier|previous|prior|last|former)\b[^.]*$", before):
+            continue
+        if span.sent.start in recalled:
+            fallback = fallback or value
+            continue
+        return value
+    return fallback
