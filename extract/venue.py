@@ -134,6 +134,10 @@ NOT_PLACES = frozenset(
         "video",
         "military",
         "alpine",
+        "alliance",
+        "union",
+        "coalition",
+        "bloc",
     }
 )
 # Nouns that stand for a place named after "of" or in apposition: "the Saudi city of
@@ -185,6 +189,9 @@ _TIME_DEPS = frozenset({"amod", "advmod", "aux", "npadvmod"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
+_POSSESSIVE = re.compile(r"['’ʼ]s$")
+
+
 @dataclass
 class Evidence:
     """One reason to think a place is the venue, kept for debugging and tests."""
@@ -212,6 +219,24 @@ def capitals() -> dict[str, str]:
         if actor and actor.kind == "state" and actor.form == "metonym":
             out.setdefault(actor.canonical, capital)
     return out
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """ "Cambodian", "Afghans": peoples, which the model sometimes tags as proper nouns."""
+    import countryinfo
+
+    out: set[str] = set()
+    for country in countryinfo.all_countries():
+        try:
+            demonym = country.demonym() or ""
+        except Exception:  # noqa: BLE001 - an incomplete record is skipped
+            continue
+        for word in demonym.split(","):
+            word = word.strip()
+            if word:
+                out.update({word, word + "s"})
+    return frozenset(out)
 
 
 def _actor(name: str) -> Actor | None:
@@ -312,7 +337,8 @@ def _clause_time(token: Token) -> float:
     "the next round in Oman") or back ("an earlier round in Doha")."""
     for _ in range(4):
         words = {c.lower_ for c in token.children if c.dep_ in _TIME_DEPS}
-        if words & _AHEAD_WORDS or (token.pos_ == "VERB" and words & _FUTURE_AUX):
+        past = token.tag_ in {"VBD", "VBN"} and not words & _FUTURE_AUX
+        if not past and (words & _AHEAD_WORDS or (token.pos_ == "VERB" and words & _FUTURE_AUX)):
             return -0.4  # negative: ahead, to be judged against the status
         if words & _BEHIND_WORDS or _recalled(token):
             return 0.3
@@ -361,7 +387,7 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
             return 2.0, f"{head.lower_} {governor.lemma_}", governor
     if dep == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in {"host", "co-host"}:
         return 2.5, "hosted by", head.head
-    if dep in {"compound", "nmod", "amod"} and not span.root.text.endswith("'s"):
+    if dep in {"compound", "nmod", "amod"} and not _POSSESSIVE.search(span.root.text):
         noun = anchor.head
         lemma = noun.lemma_.lower()
         if _topic_between(anchor, noun):
@@ -438,6 +464,8 @@ def _bare_place(token: Token) -> bool:
         return False
     if token.lower_ in NOT_PLACES or token.doc[token.i + 1 : token.i + 2].text in {"of", "on"}:
         return False
+    if token.text in demonyms() or _POSSESSIVE.search(token.text):
+        return False
     actor = _actor(token.text)
     if actor and actor.kind != "state":
         return False
@@ -477,7 +505,12 @@ def _place_spans(doc: Doc) -> list[Span]:
     for m in doc._.mentions:
         span = m.span(doc)
         bare = span[1:] if span[0].lower_ == "the" else span
-        if m.kind == "state" and bare.text[:1].isupper() and bare.root.pos_ == "PROPN":
+        if (
+            m.kind == "state"
+            and bare.text[:1].isupper()
+            and bare.root.pos_ == "PROPN"
+            and bare.text not in demonyms()
+        ):
             add(bare)  # "Japanese" or "Nigerien" is a people, not a place
     for token in doc:
         if token.i not in covered and _bare_place(token):
@@ -522,7 +555,7 @@ _DATELINE = re.compile(
     r"^[ \t]*(?:(?:date\s+)?\d{4}-\d{2}-\d{2}\s+)?"
     r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}\s*" + _SEP + r"\s*)?"
     r"(?P<places>" + _NAME + r"(?:\s*/\s*" + _NAME + r")*)"
-    r"(?:,[ \t]*[\w.'’]+(?:[ \t][\w.'’]+){0,2})?(?:[ \t]*\([^)\n]{1,40}\))?"
+    r"(?:,[ \t]*[\w.'’]+(?:,?[ \t][\w.'’]+){0,3})?(?:[ \t]*\([^)\n]{1,40}\))?"
     r"\s*(?:(?:—|–)\s*|(?:-{1,2}|•|:)(?:\s|$))",
     re.MULTILINE,
 )
