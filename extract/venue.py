@@ -138,6 +138,14 @@ NOT_PLACES = frozenset(
         "union",
         "coalition",
         "bloc",
+        "commander",
+        "minister",
+        "president",
+        "leader",
+        "chief",
+        "envoy",
+        "general",
+        "secretary",
     }
 )
 # Nouns that stand for a place named after "of" or in apposition: "the Saudi city of
@@ -305,10 +313,17 @@ def _is_venue_head(token: Token) -> bool:
     if lemma in ASPECT_VERBS and token.pos_ in {"VERB", "AUX"}:
         # "talks ended in Istanbul", "reached a deal in Doha"; not "to end an insurgency in X"
         return any(
-            c.dep_ in {"nsubj", "nsubjpass", "dobj"} and (target_class(c) or c.pos_ == "PRON")
-            for c in token.children
+            c.dep_ in {"nsubj", "nsubjpass", "dobj"} and _names_talks(c) for c in token.children
         ) or any(c.lower_ == "place" for c in token.children)
-    return lemma in VENUE_HEADS or target_class(token) == "talk"
+    return lemma in VENUE_HEADS or (target_class(token) == "talk" and lemma != "peace")
+
+
+def _names_talks(token: Token) -> bool:
+    """Talks, a deal or a truce, or "they"/"it" standing for them; "that" in "the
+    agreement that ended the war" stands for its noun."""
+    if token.lower_ in {"that", "which"} and token.head.dep_ == "relcl":
+        return bool(target_class(token.head.head))
+    return bool(target_class(token)) or token.lower_ in {"they", "it"}
 
 
 def about_talks(token: Token, parties: set[str]) -> bool:
@@ -407,7 +422,7 @@ def _locative(prep: Token, obj: Token) -> bool:
     word = prep.lower_
     if word in {"in", "at", "near", "outside", "inside", "within"}:
         return True
-    return word == "on" and obj.lemma_.lower() in {"side", "border", "island", "sidelines"}
+    return word == "on" and obj.lemma_.lower() in {"side", "border", "sidelines"}
 
 
 def _topic_between(modifier: Token, noun: Token) -> bool:

@@ -1,0 +1,151 @@
+"""Where the current round is held, and which round: each rule on a sentence of its own."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from extract.models import ArticleText
+from extract.parties import Reading
+from extract.pipeline import _prefix
+from extract.tracks import choose_status
+from extract.venue import choose_round, choose_venue
+
+SIDES = "Ethiopia,Eritrea,Armenia,Azerbaijan,Sudan,Rapid Support Forces,India,China"
+
+
+def read(nlp: Language, text: str, title: str | None) -> Reading:
+    prefix = _prefix(ArticleText(source="t", text=text, title=title))
+    doc = nlp.make_doc(prefix + text)
+    doc._.headline_end = len(prefix)
+    return Reading(doc=nlp(doc), prefix=len(prefix))
+
+
+def venue_of(nlp: Language, text: str, title: str | None = None, sides: str = "") -> str | None:
+    """The venue with the sides given, so that the test is about the venue alone."""
+    reading = read(nlp, text, title)
+    events = reading.doc._.events
+    status, _ = choose_status(reading, events)
+    return choose_venue(reading, events, sides.split(",") if sides else [], status)
+
+
+def round_of(nlp: Language, text: str, title: str | None = None) -> str | None:
+    return choose_round(read(nlp, text, title))
+
+
+@pytest.mark.model
+def test_an_all_caps_dateline_after_a_date_line_is_the_venue(nlp: Language) -> None:
+    text = (
+        "March 3, 2024\n\nNAIROBI, March 3 (Reuters) - Ethiopia and Eritrea reached a "
+        "ceasefire agreement on Sunday after two days of talks, officials said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_a_dateline_with_no_space_after_the_dash(nlp: Language) -> None:
+    text = (
+        "GENEVA—Armenia and Azerbaijan signed a peace agreement on Friday, ending "
+        "months of negotiations over their disputed border."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Geneva"
+
+
+@pytest.mark.model
+def test_a_kicker_naming_a_side_does_not_hide_the_dateline(nlp: Language) -> None:
+    text = (
+        "Sudan: Army and RSF agree truce\n\nKampala — Sudan's army and the Rapid Support "
+        "Forces agreed a ceasefire on Monday after talks mediated by Uganda."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Kampala"
+
+
+@pytest.mark.model
+def test_a_side_capital_in_the_dateline_loses_to_the_talks_place(nlp: Language) -> None:
+    text = (
+        "ADDIS ABABA/NAIROBI — Ethiopia and Eritrea agreed a ceasefire after talks in "
+        "Nairobi, Kenya, officials said on Tuesday."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_the_capital_named_by_its_country(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea held a new round of peace talks in the Kenyan capital on "
+        "Tuesday, but the talks ended without agreement."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_the_town_of_a_name_the_model_does_not_know(nlp: Language) -> None:
+    text = (
+        "Armenia and Azerbaijan held peace talks on Monday in the mountain town of "
+        "Zlatibrovo, where the two delegations agreed a ceasefire."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Zlatibrovo"
+
+
+@pytest.mark.model
+def test_the_summit_of_another_event_is_not_the_venue(nlp: Language) -> None:
+    text = (
+        "Peace talks between Ethiopia and Eritrea collapsed in Nairobi on Tuesday. The "
+        "Kenyan president then left for the G20 summit in Johannesburg, where he will "
+        "meet other leaders."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_the_next_meeting_place_is_not_the_venue_of_a_deal(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea agreed a ceasefire after talks in Nairobi on Sunday. The "
+        "delegations will meet again in Kampala next month to discuss the border."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_an_earlier_round_elsewhere_is_not_the_venue(nlp: Language) -> None:
+    text = (
+        "Peace talks between Ethiopia and Eritrea ended without agreement in Kampala on "
+        "Wednesday. The talks followed an earlier round in Nairobi that produced a truce."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Kampala"
+
+
+@pytest.mark.model
+def test_a_pair_of_sides_joined_by_a_hyphen_is_not_a_place(nlp: Language) -> None:
+    text = (
+        "Ethiopia-Eritrea talks collapsed on Tuesday after the Eritrean delegation "
+        "walked out of the meeting in Nairobi."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_a_people_is_not_a_place(nlp: Language) -> None:
+    text = (
+        "Ethiopian-Eritrean border talks ended without a deal on Sunday in the Kenyan "
+        "capital, officials said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_the_round_reported_now_not_one_recalled(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea ended the third round of talks in Nairobi on Friday without "
+        "agreement. The previous second round had produced a ceasefire."
+    )
+    assert round_of(nlp, text) == "third"
+
+
+@pytest.mark.model
+def test_an_ordinal_with_words_before_round(nlp: Language) -> None:
+    text = (
+        "The fourth military-level round between India and China ended without a deal on "
+        "Tuesday after twelve hours of talks."
+    )
+    assert round_of(nlp, text) == "fourth"
