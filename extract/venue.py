@@ -701,6 +701,26 @@ def choose_venue(
 ) -> str | None:
     """The place with the most evidence; a city over its own country."""
     evidence = venue_evidence(reading, events, parties, status)
+    best_name = _best(evidence)
+    others = frozenset(e.name for e in evidence if best_name and not _same_place(e.name, best_name))
+    reading.doc.user_data[_VENUE_KEY] = (best_name, others)
+    return best_name
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Doha and Qatar count as one place when telling rounds apart."""
+    if _key(a) == _key(b):
+        return True
+    actor_a, actor_b = _actor(a), _actor(b)
+    return bool(actor_a and actor_b and actor_a.canonical == actor_b.canonical)
+
+
+# Where choose_venue leaves its answer for choose_round: a round held elsewhere is not
+# the current one.
+_VENUE_KEY = "parley_venue"
+
+
+def _best(evidence: list[Evidence]) -> str | None:
     score: dict[str, float] = defaultdict(float)
     shown: dict[str, str] = {}
     for e in evidence:
@@ -742,26 +762,57 @@ ROUND = re.compile(
 )
 
 
+_BEFORE_PAST = re.compile(r"\b(earlier|previous|prior|last|former)\b[^.]*$")
+_BEFORE_AHEAD = re.compile(
+    r"\b(next|upcoming|forthcoming|planned|proposed|for the|ahead of the)\s+$"
+)
+
+
 def choose_round(reading: Reading) -> str | None:
     """The ordinal of the round the article reports: from the headline or a sentence of
-    current news before one that only recalls an earlier round."""
+    current news, not one that recalls an earlier round ("the first round, held in Doha
+    last week" when this round is in Istanbul; "had held a first round") or names the
+    next ("no date for the fourth round"); those only when nothing better is said."""
     doc = reading.doc
     events: list[Cue] = doc._.events
     recalled = {e.sentence.start for e in events if not e.current} - {
         e.sentence.start for e in events if e.current
     }
+    venue, elsewhere = doc.user_data.get(_VENUE_KEY, (None, frozenset()))
     fallback: str | None = None
     for match in ROUND.finditer(doc.text):
         value = (match.group(1) or match.group(2)).lower()
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None:
-            fallback = fallback or value
-            continue
         before = doc.text[max(0, match.start() - 30) : match.start()].lower()
-        if re.search(r"\b(earlier|previous|prior|last|former)\b[^.]*$", before):
+        if _BEFORE_PAST.search(before) or (
+            span is not None
+            and (_past_perfect(span.root) or _held_elsewhere(span.sent, venue, elsewhere))
+        ):
             continue
-        if span.sent.start in recalled:
+        if span is None or span.sent.start in recalled or _BEFORE_AHEAD.search(before):
             fallback = fallback or value
             continue
         return value
     return fallback
+
+
+def _past_perfect(token: Token) -> bool:
+    """ "the host had already organised a first round in August 2018": recalled. A bare
+    past perfect is common in reports of the current round ("had pressed for X at the
+    13th round"), so it needs "already" or a past date as well."""
+    for _ in range(3):
+        if token.pos_ in {"VERB", "AUX"}:
+            perfect = any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in token.children)
+            already = any(c.lower_ == "already" for c in token.children)
+            return perfect and (already or _recalled(token))
+        if token.head is token:
+            return False
+        token = token.head
+    return False
+
+
+def _held_elsewhere(sent: Span, venue: str | None, elsewhere: frozenset[str]) -> bool:
+    """The sentence places talks somewhere other than the venue of the current round."""
+    if not venue or venue in sent.text:
+        return False
+    return any(name in sent.text for name in elsewhere)
