@@ -326,6 +326,18 @@ def _names_talks(token: Token) -> bool:
     return bool(target_class(token)) or token.lower_ in {"they", "it"}
 
 
+def _there_for_talks(token: Token) -> bool:
+    """ "they were in Tanzania for a second round of talks": being somewhere for talks."""
+    if token.lemma_ != "be":
+        return False
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "for"
+        and any(g.dep_ == "pobj" and target_class(g) == "talk" for g in c.children)
+        for c in token.children
+    )
+
+
 def about_talks(token: Token, parties: set[str]) -> bool:
     """Is a place phrase attached to a meeting, or to a clause whose subject is one?
     Another event's gathering passes the question on to what governs it."""
@@ -335,7 +347,7 @@ def about_talks(token: Token, parties: set[str]) -> bool:
                 return False
             token = token.head
             continue
-        if _is_venue_head(token):
+        if _is_venue_head(token) or _there_for_talks(token):
             return True
         if any(
             c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
@@ -396,8 +408,8 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
         governor = head.head
         lemma = governor.lemma_.lower()
         if lemma in {"visit", "trip"} or (
-            lemma in {"return", "travel", "head", "fly"}
-            and any(target_class(t) == "talk" for t in governor.subtree)
+            lemma in {"return", "travel", "head", "fly", "go"}
+            and any(target_class(t) for t in governor.subtree)
         ):
             return 2.0, f"{head.lower_} {governor.lemma_}", governor
     if dep == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in {"host", "co-host"}:
@@ -652,7 +664,7 @@ def venue_evidence(
     def adjust(weight: float, sent: Span, governor: Token | None) -> float:
         timing = _clause_time(governor) if governor is not None else 1.0
         if timing < 0:
-            weight *= 1.0 if status == "scheduled" else -timing
+            weight *= 1.0 if status in {"scheduled", None} else -timing
         else:
             weight *= timing
         if sent.start in background_only:

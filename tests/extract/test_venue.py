@@ -187,3 +187,21 @@ def test_a_round_organised_long_before_is_not_this_round(nlp: Language) -> None:
         "already organised a first round of talks in May 2019."
     )
     assert round_of(nlp, text) is None
+
+
+@pytest.mark.model
+def test_being_somewhere_for_talks(nlp: Language) -> None:
+    text = (
+        "Eritrean officials said on Monday they were in Uganda for a third round of talks "
+        "with Ethiopia."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Uganda"
+
+
+@pytest.mark.model
+def test_going_somewhere_for_talks(nlp: Language) -> None:
+    text = (
+        "ADDIS ABABA — Ethiopia and Eritrea will go to Geneva next week for peace talks "
+        "planned by the United Nations, diplomats said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Geneva"
