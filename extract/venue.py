@@ -207,6 +207,8 @@ class Evidence:
     name: str
     weight: float
     why: str
+    inside: str = ""  # "the village of X in the Y": X lies in Y, and is the finer answer
+    locality: bool = False  # named as "the village of X", "the town of X"
 
 
 @lru_cache(maxsize=1)
@@ -448,7 +450,7 @@ def _topic_between(modifier: Token, noun: Token) -> bool:
 # ------------------------------------------------------------------ candidate places
 
 
-def _widen(doc: Doc, start: int, end: int) -> Span:
+def _widen(doc: Doc, start: int, end: int, label: str = "") -> Span:
     """Take in hyphen-joined parts the model split off: "Crans-" + "Montana", "al-Ula";
     not a pair of sides ("Afghanistan-Pakistan talks")."""
 
@@ -456,7 +458,7 @@ def _widen(doc: Doc, start: int, end: int) -> Span:
         return part.text[:1].isalpha() and _actor(part.text) is None
 
     if _actor(doc[start:end].text) is not None:
-        return doc[start:end]
+        return Span(doc, start, end, label=label)
     while (
         start >= 2
         and doc[start - 1].text == "-"
@@ -474,7 +476,7 @@ def _widen(doc: Doc, start: int, end: int) -> Span:
         and joinable(doc[end + 1])
     ):
         end += 2
-    return doc[start:end]
+    return Span(doc, start, end, label=label)
 
 
 _NOT_A_PLACE_ENT = frozenset(
@@ -518,9 +520,11 @@ def _place_spans(doc: Doc) -> list[Span]:
     covered: set[int] = set()
 
     def add(span: Span) -> None:
-        span = _widen(doc, span.start, span.end)
+        span = _widen(doc, span.start, span.end, span.label_)
         if span.text.lower().removeprefix("the ") in NOT_PLACES:
             return
+        if span[-1].lemma_.lower() in MEETING_NOUNS:
+            return  # "the Formal Exploratory Talks" is an event, whatever the model says
         if any(i in covered for i in range(span.start, span.end)):
             return
         covered.update(range(span.start, span.end))
@@ -646,6 +650,50 @@ def _only_ahead_sentences(events: list[Cue], status: str | None) -> set[int]:
     return {start for start, kinds in kinds_in.items() if kinds == {"scheduled"}}
 
 
+def _clause(token: Token) -> int:
+    """The verb heading the clause a token is in (its index)."""
+    for _ in range(8):
+        if token.pos_ in {"VERB", "AUX"} or token.head is token:
+            return token.i
+        token = token.head
+    return token.i
+
+
+def _acronyms(spans: list[Span]) -> dict[str, str]:
+    """ "the Demilitarized Zone (DMZ)": DMZ names the same place."""
+    out: dict[str, str] = {}
+    for span in spans:
+        doc = span.doc
+        after = doc[span.end : span.end + 3]
+        if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
+            short = after[1].text
+            if short.isupper() and 2 <= len(short) <= 6 and _abbreviates(short, span.text):
+                out[short] = _pretty(span.text)
+    return out
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """DMZ for Demilitarized Zone: same first letter, the rest in order."""
+    long = long.removeprefix("the ").upper()
+    if not long or long[0] != short[0]:
+        return False
+    rest = iter(long[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+def _container(span: Span, aliases: dict[str, str]) -> str:
+    """The larger place a place is said to lie in: "the village of X in the Y"."""
+    anchor = _anchor(span.root)
+    for token in (span.root, anchor):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                        name = " ".join(t.text for t in obj.subtree if t.pos_ == "PROPN")
+                        return aliases.get(name, name)
+    return ""
+
+
 def _past_tense(token: Token | None) -> bool:
     return token is not None and token.tag_ in {"VBD", "VBN"}
 
@@ -659,6 +707,10 @@ def venue_evidence(
     background_only = {e.sentence.start for e in events if not e.current} - {
         e.sentence.start for e in events if e.current
     }
+    recalled_at: dict[int, list[Token]] = defaultdict(list)
+    for e in events:
+        if e.sentence.start in background_only:
+            recalled_at[e.sentence.start].append(doc[e.anchor])
     only_ahead = _only_ahead_sentences(events, status)
 
     def adjust(weight: float, sent: Span, governor: Token | None) -> float:
@@ -668,7 +720,11 @@ def venue_evidence(
         else:
             weight *= timing
         if sent.start in background_only:
-            weight *= 0.3
+            # the recalled event's own clause is the past; another clause may be news
+            same = governor is None or any(
+                _clause(a) == _clause(governor) for a in recalled_at[sent.start]
+            )
+            weight *= 0.3 if same else 0.8
         if sent.start in only_ahead and timing == 1.0 and not _past_tense(governor):
             weight *= 0.5
         if sent.start_char < reading.prefix:
@@ -676,7 +732,9 @@ def venue_evidence(
         return weight
 
     out: list[Evidence] = []
-    for span in _place_spans(doc):
+    spans = _place_spans(doc)
+    aliases = _acronyms(spans)
+    for span in spans:
         name = _pretty(span.text)
         actor = _actor(name)
         weight, why, governor = _attachment(span, sides)
@@ -688,9 +746,12 @@ def venue_evidence(
             weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
         if span.label_ == "FAC":
             weight *= 0.6  # "the Omani embassy in Rome": the town is the answer
-        if _anchor(span.root) is not span.root and _anchor(span.root).lemma_ in SETTLEMENTS:
+        locality = _anchor(span.root) is not span.root and _anchor(span.root).lemma_ in SETTLEMENTS
+        if locality:
             weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Quebec"
-        out.append(Evidence(name, adjust(weight, span.sent, governor), why))
+        inside = _container(span, aliases)
+        why = ("FAC " if span.label_ == "FAC" else "") + why
+        out.append(Evidence(name, adjust(weight, span.sent, governor), why, inside, locality))
     for token, capital in _capital_phrases(doc):
         anchor = _anchor(token)
         head = anchor.head
@@ -742,6 +803,19 @@ def _best(evidence: list[Evidence]) -> str | None:
             shown[key] = e.name
     if not score:
         return None
+    extra: dict[str, float] = defaultdict(float)
+    for e in evidence:
+        outer, key = _key(e.inside), _key(e.name)
+        if not e.inside or outer == key:
+            continue
+        if outer not in score:
+            continue
+        if e.why.startswith("FAC"):
+            extra[outer] += e.weight  # a building's evidence is its town's
+        elif e.locality:
+            extra[key] = max(extra[key], score[outer])  # the village in the zone
+    for key, value in extra.items():
+        score[key] += value
     best = max(score, key=score.__getitem__)
     value = score[best]
     country = _actor(shown[best])

@@ -205,3 +205,21 @@ def test_going_somewhere_for_talks(nlp: Language) -> None:
         "planned by the United Nations, diplomats said."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Geneva"
+
+
+@pytest.mark.model
+def test_a_town_beats_the_building_in_it(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea held a new round of talks at the Kenyan Embassy in Kampala "
+        "on Monday, officials said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Kampala"
+
+
+@pytest.mark.model
+def test_a_village_beats_the_zone_it_lies_in(nlp: Language) -> None:
+    text = (
+        "Armenia and Azerbaijan met at the Buffer Zone (BZ) on Sunday. The leaders talked "
+        "for an hour at the border village of Tsaghkavan in the BZ and agreed a truce."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Tsaghkavan"
