@@ -105,6 +105,29 @@ TOPIC_NOUNS = frozenset(
 # Buildings: "talks at the Omani embassy in Rome" is about Rome, "the embassy in Mexico
 # wrote" is not about talks at all.
 BUILDINGS = frozenset({"embassy", "consulate", "hotel", "palace", "residence", "headquarters"})
+# Common nouns for a side: a place after them says where that side is ("the junta in
+# Niamey", "rebels in the east"), not where talks are.
+ACTOR_NOUNS = frozenset(
+    {
+        "junta",
+        "government",
+        "rebel",
+        "military",
+        "army",
+        "force",
+        "authority",
+        "regime",
+        "militia",
+        "group",
+        "people",
+        "troop",
+        "fighter",
+        "opposition",
+        "population",
+        "civilian",
+        "refugee",
+    }
+)
 # Words spaCy's small model tags as places in capitalised text ("Corps Commander-level
 # talks", "Peace Talks").
 NOT_PLACES = frozenset(
@@ -403,6 +426,12 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
         governor = head.head
         if governor.lemma_.lower() in BUILDINGS and governor.dep_ not in {"pobj", "conj"}:
             return 0.0, "", None  # "the embassy in Mexico wrote", "open an embassy in Riyadh"
+        if governor.lemma_.lower() in ACTOR_NOUNS:
+            # "the junta in Niger" says where the junta is; "talks between the government
+            # and the opposition in Mexico City" may well say where the talks are
+            if _side_of_talks(governor):
+                return 1.5, f"{head.lower_} {governor.lemma_}", governor
+            return 0.0, "", None
         if about_talks(governor, parties):
             return 3.0, f"{head.lower_} {governor.lemma_}", governor
         return 0.0, "", None
@@ -429,6 +458,18 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
         if any(target_class(t) == "talk" for t in anchor.head.subtree):
             return 2.0, "X hosted", anchor.head
     return 0.0, "", None
+
+
+def _side_of_talks(noun: Token) -> bool:
+    """Is the noun one of the sides in "talks between X and Y" / "talks with X"?"""
+    for _ in range(4):
+        if noun.dep_ == "conj":
+            noun = noun.head
+        elif noun.dep_ == "pobj" and noun.head.lower_ in {"between", "with"}:
+            return target_class(noun.head.head) == "talk"
+        else:
+            return False
+    return False
 
 
 def _locative(prep: Token, obj: Token) -> bool:

@@ -223,3 +223,12 @@ def test_a_village_beats_the_zone_it_lies_in(nlp: Language) -> None:
         "for an hour at the border village of Tsaghkavan in the BZ and agreed a truce."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Tsaghkavan"
+
+
+@pytest.mark.model
+def test_where_a_side_is_is_not_where_talks_are(nlp: Language) -> None:
+    text = (
+        "Peace talks in Nairobi between Ethiopia and the rebels in Tigray ended without "
+        "agreement on Friday."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
