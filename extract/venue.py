@@ -338,17 +338,20 @@ def _is_venue_head(token: Token) -> bool:
     if lemma in ASPECT_VERBS and token.pos_ in {"VERB", "AUX"}:
         # "talks ended in Istanbul", "reached a deal in Doha"; not "to end an insurgency in X"
         return any(
-            c.dep_ in {"nsubj", "nsubjpass", "dobj"} and _names_talks(c) for c in token.children
+            (c.dep_ in {"nsubj", "nsubjpass"} and _names_talks(c, {"talk"}))
+            or (c.dep_ == "dobj" and _names_talks(c, {"talk", "deal", "truce"}))
+            for c in token.children
         ) or any(c.lower_ == "place" for c in token.children)
     return lemma in VENUE_HEADS or (target_class(token) == "talk" and lemma != "peace")
 
 
-def _names_talks(token: Token) -> bool:
-    """Talks, a deal or a truce, or "they"/"it" standing for them; "that" in "the
-    agreement that ended the war" stands for its noun."""
+def _names_talks(token: Token, classes: set[str]) -> bool:
+    """Talks (or a deal, as an object), or "they"/"it" standing for them; "that" in
+    "the talks that began in X" stands for its noun. "The agreement that ended the war in
+    X" does not set talks in X."""
     if token.lower_ in {"that", "which"} and token.head.dep_ == "relcl":
-        return bool(target_class(token.head.head))
-    return bool(target_class(token)) or token.lower_ in {"they", "it"}
+        return target_class(token.head.head) in classes
+    return target_class(token) in classes or token.lower_ in {"they", "it"}
 
 
 def _there_for_talks(token: Token) -> bool:

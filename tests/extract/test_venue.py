@@ -232,3 +232,12 @@ def test_where_a_side_is_is_not_where_talks_are(nlp: Language) -> None:
         "agreement on Friday."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_a_deal_that_ended_a_war_somewhere_is_not_talks_there(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea resumed talks in Nairobi on Monday, recalling the accord "
+        "that ended the war in Badme."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
