@@ -366,10 +366,10 @@ def _there_for_talks(token: Token) -> bool:
     )
 
 
-def about_talks(token: Token, parties: set[str]) -> bool:
+def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
     """Is a place phrase attached to a meeting, or to a clause whose subject is one?
     Another event's gathering passes the question on to what governs it."""
-    for _ in range(5):
+    for _ in range(depth):
         if _named_gathering(token, parties):
             if token.head is token:
                 return False
@@ -414,9 +414,15 @@ def _recalled(token: Token) -> bool:
             if dates and published and _date_is_past(" ".join(t.text for t in dates), published):
                 return True
             years = [t for t in dates if _YEAR.fullmatch(t.text)]
-            if years and not published and token.tag_ in {"VBD", "VBN"}:
+            if years and token.tag_ in {"VBD", "VBN"} and (not published or _names_document(token)):
                 return True  # "the memorandum signed in X on August 13, 2021"
     return token.dep_ == "pobj" and token.head.lower_ == "since"
+
+
+def _names_document(verb: Token) -> bool:
+    """ "the accord signed in X on <a date with its year>": a document cited by its
+    signing, which news does for the past (current events go by weekday)."""
+    return verb.dep_ == "acl" and verb.head.lemma_.lower() in DOCUMENTS | {"understanding"}
 
 
 def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None]:
@@ -435,7 +441,9 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
             if _side_of_talks(governor):
                 return 1.5, f"{head.lower_} {governor.lemma_}", governor
             return 0.0, "", None
-        if about_talks(governor, parties):
+        # "on the island of X" is a venue only right at the verb ("talks opened on the
+        # island of X"); "projects on the X islands" is what the talks are about
+        if about_talks(governor, parties, 1 if head.lower_ == "on" else 5):
             return 3.0, f"{head.lower_} {governor.lemma_}", governor
         return 0.0, "", None
     if dep == "pobj" and head.lower_ in {"to", "for"}:
@@ -480,7 +488,7 @@ def _locative(prep: Token, obj: Token) -> bool:
     word = prep.lower_
     if word in {"in", "at", "near", "outside", "inside", "within"}:
         return True
-    return word == "on" and obj.lemma_.lower() in {"side", "border", "sidelines"}
+    return word == "on" and obj.lemma_.lower() in {"side", "border", "sidelines", "island"}
 
 
 def _topic_between(modifier: Token, noun: Token) -> bool:
@@ -535,8 +543,8 @@ def _bare_place(token: Token) -> bool:
     and "the Ohrid meeting" (only when untagged)."""
     if not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "CARDINAL", "NORP"}:
         return False
-    if token.lower_ in NOT_PLACES or token.doc[token.i + 1 : token.i + 2].text in {"of", "on"}:
-        return False
+    if token.lower_ in NOT_PLACES or token.doc[token.i + 1 : token.i + 2].text == "of":
+        return False  # "President of Serbia", "Line of Control": titles and long names
     if token.text in demonyms() or _POSSESSIVE.search(token.text):
         return False
     actor = _actor(token.text)
@@ -550,6 +558,8 @@ def _bare_place(token: Token) -> bool:
         return token.pos_ == "PROPN" or (token.pos_ == "ADJ" and token.ent_type_ != "")
     if token.pos_ != "PROPN" or token.ent_type_ or token.is_sent_start:
         return False
+    if token.doc[token.i + 1 : token.i + 2].text == "on":
+        return False  # "Conference on Cyprus"
     if token.sent.start_char < token.doc._.headline_end:
         return False  # title case: every word looks like a name
     if token.dep_ == "pobj":

@@ -241,3 +241,17 @@ def test_a_deal_that_ended_a_war_somewhere_is_not_talks_there(nlp: Language) -> 
         "that ended the war in Badme."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
+
+
+@pytest.mark.model
+def test_an_island_as_venue_and_as_topic(nlp: Language) -> None:
+    text = (
+        "Peace talks between Ethiopia and Eritrea were opened on the Kenyan island of "
+        "Lamu on Monday."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Lamu"
+    text = (
+        "Eritrea has withdrawn from talks with Ethiopia about joint fishing projects on "
+        "the Dahlak islands, the ministry said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) is None
