@@ -560,7 +560,7 @@ def _bare_place(token: Token) -> bool:
         return False
     if token.doc[token.i + 1 : token.i + 2].text == "on":
         return False  # "Conference on Cyprus"
-    if token.sent.start_char < token.doc._.headline_end:
+    if token.idx < token.doc._.headline_end:
         return False  # title case: every word looks like a name
     if token.dep_ == "pobj":
         return head.lower_ in {"in", "at", "near"}
