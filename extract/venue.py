@@ -232,6 +232,7 @@ class Evidence:
     why: str
     inside: str = ""  # "the village of X in the Y": X lies in Y, and is the finer answer
     locality: bool = False  # named as "the village of X", "the town of X"
+    country: str = ""  # the state it is said to be in: "X, Switzerland", "the Swiss resort of X"
 
 
 @lru_cache(maxsize=1)
@@ -748,6 +749,26 @@ def _container(span: Span, aliases: dict[str, str]) -> str:
     return ""
 
 
+def _country_of(span: Span) -> str:
+    """The state a place is said to be in: "Crans-Montana, Switzerland", "the Swiss
+    resort of Crans-Montana", "Kenya's port of Mombasa"."""
+    doc = span.doc
+    after = doc[span.end : span.end + 4]
+    if len(after) >= 2 and after[0].text == ",":
+        for end in range(len(after), 1, -1):
+            actor = _actor(after[1:end].text)
+            if actor and actor.kind == "state" and actor.form == "name":
+                return actor.canonical
+    anchor = _anchor(span.root)
+    if anchor is not span.root:
+        for child in anchor.children:
+            if child.dep_ in {"amod", "compound", "poss", "nmod"}:
+                actor = _actor(child.text)
+                if actor and actor.kind == "state":
+                    return actor.canonical
+    return ""
+
+
 def _past_tense(token: Token | None) -> bool:
     return token is not None and token.tag_ in {"VBD", "VBN"}
 
@@ -805,7 +826,8 @@ def venue_evidence(
             weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Quebec"
         inside = _container(span, aliases)
         why = ("FAC " if span.label_ == "FAC" else "") + why
-        out.append(Evidence(name, adjust(weight, span.sent, governor), why, inside, locality))
+        weight = adjust(weight, span.sent, governor)
+        out.append(Evidence(name, weight, why, inside, locality, _country_of(span)))
     for token, capital in _capital_phrases(doc):
         anchor = _anchor(token)
         head = anchor.head
@@ -857,6 +879,7 @@ def _best(evidence: list[Evidence]) -> str | None:
             shown[key] = e.name
     if not score:
         return None
+    located = {_key(e.name): e.country for e in evidence if e.country}
     extra: dict[str, float] = defaultdict(float)
     for e in evidence:
         outer, key = _key(e.inside), _key(e.name)
@@ -874,10 +897,19 @@ def _best(evidence: list[Evidence]) -> str | None:
     value = score[best]
     country = _actor(shown[best])
     if country and country.form == "name":
+        # "talks in Qatar" and "talks in Doha", or "Crans-Montana, Switzerland": the town
         cities = [
             k
             for k in score
-            if (a := _actor(shown[k])) and a.form == "metonym" and a.canonical == country.canonical
+            if k != best
+            and (
+                located.get(k) == country.canonical
+                or (
+                    (a := _actor(shown[k]))
+                    and a.form == "metonym"
+                    and a.canonical == country.canonical
+                )
+            )
         ]
         if cities:
             best = max(cities, key=score.__getitem__)

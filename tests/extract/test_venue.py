@@ -9,7 +9,7 @@ from extract.models import ArticleText
 from extract.parties import Reading
 from extract.pipeline import _prefix
 from extract.tracks import choose_status
-from extract.venue import choose_round, choose_venue
+from extract.venue import Evidence, _best, choose_round, choose_venue
 
 SIDES = "Ethiopia,Eritrea,Armenia,Azerbaijan,Sudan,Rapid Support Forces,India,China"
 
@@ -255,3 +255,22 @@ def test_an_island_as_venue_and_as_topic(nlp: Language) -> None:
         "the Dahlak islands, the ministry said."
     )
     assert venue_of(nlp, text, sides=SIDES) is None
+
+
+@pytest.mark.model
+def test_a_town_named_in_its_country_beats_the_country(nlp: Language) -> None:
+    text = (
+        "Ethiopia and Eritrea held peace talks in Kenya on Monday. Delegations gathered "
+        "in the Kenyan port of Mombasa for the opening session."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Mombasa"
+
+
+def test_a_located_town_beats_a_country_with_more_evidence() -> None:
+    evidence = [
+        Evidence("Kenya", 3.0, "in talk"),
+        Evidence("Kenya", 1.5, "in meet"),
+        Evidence("Mombasa", 1.0, "in gather", country="Kenya"),
+        Evidence("Nakuru", 2.0, "dateline"),
+    ]
+    assert _best(evidence) == "Mombasa"
