@@ -367,12 +367,23 @@ def _there_for_talks(token: Token) -> bool:
     )
 
 
+def _beside(gathering: Token) -> bool:
+    """ "ahead of the NATO summit", "before leaving for the G20 summit": another event in
+    time, not the setting (as "on the sidelines of" or "during" it would be)."""
+    if gathering.dep_ != "pobj":
+        return False
+    prep = gathering.head
+    if prep.lower_ in {"before", "after", "for", "to", "since", "until", "ahead"}:
+        return True
+    return prep.lower_ == "of" and prep.head.lower_ in {"ahead", "eve", "run-up", "wake"}
+
+
 def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
     """Is a place phrase attached to a meeting, or to a clause whose subject is one?
     Another event's gathering passes the question on to what governs it."""
     for _ in range(depth):
         if _named_gathering(token, parties):
-            if token.head is token:
+            if token.head is token or _beside(token):
                 return False
             token = token.head
             continue

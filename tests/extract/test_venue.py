@@ -274,3 +274,21 @@ def test_a_located_town_beats_a_country_with_more_evidence() -> None:
         Evidence("Nakuru", 2.0, "dateline"),
     ]
     assert _best(evidence) == "Mombasa"
+
+
+@pytest.mark.model
+def test_talks_on_the_sidelines_of_another_event_are_held_at_its_place(nlp: Language) -> None:
+    text = (
+        "Armenia and Azerbaijan held peace talks on the sidelines of the UN General "
+        "Assembly in New York on Tuesday."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "New York"
+
+
+@pytest.mark.model
+def test_a_deal_ahead_of_another_event_is_not_made_at_its_place(nlp: Language) -> None:
+    text = (
+        "Armenia and Azerbaijan agreed a ceasefire on Monday ahead of the NATO summit in "
+        "Vilnius, officials said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) is None
