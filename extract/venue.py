@@ -309,6 +309,9 @@ def _anchor(token: Token) -> Token:
         if token.dep_ in {"appos", "compound", "amod"} and head.lemma_.lower() in PLACE_NOUNS:
             token = head  # "the capital, Nay Pyi Taw", "the Chushul sector"
             continue
+        if token.dep_ == "poss" and head.dep_ == "pobj" and head.head.lower_ in {"in", "at"}:
+            token = head  # "held in Istanbul's Dolmabahce Palace"
+            continue
         break
     return token
 
@@ -447,6 +450,8 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
         governor = head.head
         if governor.lemma_.lower() in BUILDINGS and governor.dep_ not in {"pobj", "conj"}:
             return 0.0, "", None  # "the embassy in Mexico wrote", "open an embassy in Riyadh"
+        if governor.pos_ == "NOUN" and target_class(governor) == "truce":
+            return 0.0, "", None  # "a ceasefire in Gaza" is where the guns fall silent
         if governor.lemma_.lower() in ACTOR_NOUNS:
             # "the junta in Niger" says where the junta is; "talks between the government
             # and the opposition in Mexico City" may well say where the talks are

@@ -292,3 +292,20 @@ def test_a_deal_ahead_of_another_event_is_not_made_at_its_place(nlp: Language) -
         "Vilnius, officials said."
     )
     assert venue_of(nlp, text, sides=SIDES) is None
+
+
+@pytest.mark.model
+def test_where_a_truce_holds_is_not_where_it_was_agreed(nlp: Language) -> None:
+    text = (
+        "Sudan's army and the Rapid Support Forces agreed a truce in Darfur after talks in Jeddah."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Jeddah"
+
+
+@pytest.mark.model
+def test_a_town_owning_the_building(nlp: Language) -> None:
+    text = (
+        "The talks between Armenia and Azerbaijan, held in Geneva's Intercontinental "
+        "Hotel, ended after two hours without agreement."
+    )
+    assert venue_of(nlp, text, sides=SIDES) == "Geneva"
