@@ -658,8 +658,15 @@ _DATELINE = re.compile(
     r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}\s*" + _SEP + r"\s*)?"
     r"(?P<places>" + _NAME + r"(?:\s*/\s*" + _NAME + r")*)"
     r"(?:,[ \t]*[\w.'’]+(?:,?[ \t][\w.'’]+){0,3})?(?:[ \t]*\([^)\n]{1,40}\))?"
-    r"\s*(?:(?:—|–)\s*|(?:-{1,2}|•|:)(?:\s|$))",
+    r"\s*(?P<sep>(?:—|–)\s*|(?:-{1,2}|•|:)(?:\s|$))",
     re.MULTILINE,
+)
+# Kicker words that open a line like a dateline: "EXCLUSIVE:", "UPDATE -", "Analysis:".
+_KICKERS = frozenset(
+    """by and the updated update published photo photos video watch live breaking exclusive
+    analysis explainer opinion editorial comment factbox timeline interview news world
+    politics business sport sports latest feature review editor note source read more
+    listen advertisement""".split()
 )
 # "Shafaq News – Doha": an agency line that ends with the place.
 _AGENCY_LINE = re.compile(
@@ -681,12 +688,13 @@ def _dateline_places(reading: Reading, parties: set[str]) -> list[str]:
     )
     for match in matches:
         found: list[str] = []
-        raw = match.group("places")
-        for part in re.split(r"\s*/\s*", raw):
-            part = part.strip(" .")
-            if not _is_dateline_place(doc, reading.prefix + match.start("places"), part):
-                continue
-            found.append(_pretty(part))
+        kicker = "sep" in match.re.groupindex and match.group("sep").strip() == ":"
+        for part in re.finditer(r"[^/]+", match.group("places")):
+            name = part.group(0).strip(" .")
+            offset = reading.prefix + match.start("places") + part.start()
+            offset += len(part.group(0)) - len(part.group(0).lstrip(" ."))
+            if _is_dateline_place(doc, offset, name, kicker):
+                found.append(_pretty(name))
         # "Mozambique: ..." is a kicker naming a side; the dateline may follow.
         if any(
             not ((a := _actor(f)) and a.form == "name" and a.canonical in parties) for f in found
@@ -695,16 +703,22 @@ def _dateline_places(reading: Reading, parties: set[str]) -> list[str]:
     return []
 
 
-def _is_dateline_place(doc: Doc, offset: int, name: str) -> bool:
-    if len(name) < 3 or name.lower() in NOT_PLACES:
+def _is_dateline_place(doc: Doc, offset: int, name: str, colon: bool = False) -> bool:
+    """All-caps names are datelines unless they are kicker words; a title-case name
+    must be a known state or capital, or one the model tags as a place; before a colon
+    ("Africa: ...", "Politics: ...") only a known city will do."""
+    words = name.lower().split()
+    if len(name) < 3 or name.lower() in NOT_PLACES or any(w in _KICKERS for w in words):
         return False
     actor = _actor(name) or _actor(_pretty(name))
     if actor:
         return actor.kind == "state"
     if name.isupper():
-        return name.lower() not in {"by", "and", "the", "updated", "published", "photo", "video"}
+        return True
+    if colon:
+        return False
     span = doc.char_span(offset, offset + len(name), alignment_mode="expand")
-    return bool(span) and any(t.ent_type_ in _PLACE_LABELS for t in span)
+    return bool(span) and any(t.ent_type_ in {"GPE", "FAC"} for t in span)
 
 
 # ------------------------------------------------------------------ the choice

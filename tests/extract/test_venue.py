@@ -309,3 +309,14 @@ def test_a_town_owning_the_building(nlp: Language) -> None:
         "Hotel, ended after two hours without agreement."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Geneva"
+
+
+@pytest.mark.model
+def test_a_kicker_word_is_not_a_dateline(nlp: Language) -> None:
+    text = (
+        "EXCLUSIVE: Ethiopia and Eritrea agreed a ceasefire on Sunday after two days of "
+        "talks, officials said."
+    )
+    assert venue_of(nlp, text, sides=SIDES) is None
+    text = "Africa: Ethiopia and Eritrea agreed a ceasefire on Sunday after two days of talks."
+    assert venue_of(nlp, text, sides=SIDES) is None
