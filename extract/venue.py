@@ -218,8 +218,6 @@ _FUTURE_AUX = frozenset({"will", "would", "shall", "'ll", "to"})
 _LOWER_WORDS = frozenset({"ES", "DE", "LA", "EL", "DI", "DU", "OF"})
 _TIME_DEPS = frozenset({"amod", "advmod", "aux", "npadvmod"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 
 
@@ -335,6 +333,8 @@ def _named_gathering(noun: Token, parties: set[str]) -> bool:
 
 
 def _is_venue_head(token: Token) -> bool:
+    """A word whose place phrase is where talks are: a meeting noun, a meeting verb, or
+    an aspect verb ("ended", "began") whose subject is the talks."""
     lemma = token.lemma_.lower()
     # "talks took place in X" names a venue; "a truce took effect in X" does not.
     if lemma == "take" and not any(c.lower_ == "place" for c in token.children):
@@ -546,11 +546,6 @@ def _widen(doc: Doc, start: int, end: int, label: str = "") -> Span:
     ):
         end += 2
     return Span(doc, start, end, label=label)
-
-
-_NOT_A_PLACE_ENT = frozenset(
-    {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "EVENT"}
-)
 
 
 def _bare_place(token: Token) -> bool:
