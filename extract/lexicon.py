@@ -33,6 +33,12 @@ def cues() -> dict:
     return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
 
 
+# Head nouns that name the talks themselves, whatever they are about ("truce negotiations").
+_TALK_HEADS = frozenset(
+    {"talk", "talks", "negotiation", "negotiations", "dialogue", "summit", "meeting", "round"}
+    | {"session", "discussion", "consultation", "conference", "parley", "negotiator"}
+)
+
 _PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
 
 
@@ -51,11 +57,15 @@ def anchor_key(token: Token) -> str:
 
 
 def target_class(token: Token) -> str | None:
-    """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
+    """truce beats deal beats talk within one noun phrase ("ceasefire agreement"), except
+    that talks about a truce are still talks: "ceasefire talks ended without a deal" is a
+    deadlock of the talks, not a broken truce."""
     table = cues()["target_of"]
     if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
         return None
     found = {table.get(_key(token)), table.get(token.lower_)}
+    if "talk" in found and token.lemma_.lower() in _TALK_HEADS:
+        return "talk"
     for child in token.children:
         if child.dep_ in {"compound", "amod", "nmod"}:
             found.add(table.get(_key(child)) or table.get(child.lower_))

@@ -61,29 +61,61 @@ _TALK_VERBS = frozenset({"meet", "talk", "negotiate"})
 _TRUCE_NOUNS = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
 
 
-def _find_target(token: Token) -> tuple[str | None, float]:
-    for child in token.children:  # the direct object decides: "signed a deal on the truce"
-        if child.dep_ in {"dobj", "nsubjpass"} and target_class(child):
-            return target_class(child), 0.85
+def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
+    """What the anchor is about, how sure that is, and the word that says so. The anchor's
+    own object or subject decides ("signed a deal on the truce", "talks fail, the truce
+    holds"); then its other neighbours; then a pronoun's antecedent; then nearby words."""
+    children = sorted(token.children, key=lambda c: _ARGUMENT_ORDER.get(c.dep_, 9))
+    for child in children:
+        if child.dep_ in _ARGUMENT_ORDER and target_class(child):
+            return target_class(child), 0.85, child
     related = _related(token)
-    found = {target_class(other) for other in related}
+    by_class = {}
+    for other in related:
+        by_class.setdefault(target_class(other), other)
     if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *related]):
-        found.add("talk")
+        by_class.setdefault("talk", None)
     for cls in ("truce", "deal", "talk"):
-        if cls in found:
-            return cls, 0.85
+        if cls in by_class:
+            return cls, 0.85, by_class[cls]
     for child in token.children:
         if child.dep_ in {"dobj", "nsubj", "nsubjpass"} and child.lower_ in {"it", "them"}:
             cls = _antecedent(child)
             if cls:
-                return cls, 0.6
+                return cls, 0.6, None
     sent = token.sent
     lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
-    near = {target_class(other) for other in token.doc[lo:hi] if other.i != token.i}
+    near = {}
+    for other in token.doc[lo:hi]:
+        if other.i != token.i:
+            near.setdefault(target_class(other), other)
     for cls in ("truce", "deal", "talk"):
         if cls in near:
-            return cls, 0.6
-    return None, 0.0
+            return cls, 0.6, near[cls]
+    return None, 0.0, None
+
+
+_ARGUMENT_ORDER = {"dobj": 0, "nsubjpass": 1, "nsubj": 2}
+
+# Fighting is what a truce stops: "agreed to end hostilities" makes a truce, "fighting
+# resumed" breaks one; a truce noun reads the other way round ("the truce ended").
+_COMBAT_NOUNS = frozenset({"fighting", "fight", "hostility", "hostilities", "fire", "firing"})
+_STOPPING = frozenset({"end", "stop", "halt", "cease", "cessation", "lay", "silence"})
+_RESTARTING = frozenset(
+    {"resume", "resumption", "renew", "reignite", "erupt", "flare", "escalate", "intensify"}
+)
+
+
+def _combat_kind(key: str, target: Token | None, kind: str | None) -> str | None:
+    """Stopping the fighting is a ceasefire; renewing it breaks the ceasefire."""
+    if target is None or target.lemma_.lower() not in _COMBAT_NOUNS:
+        return kind
+    verb = key.split()[0]
+    if verb in _STOPPING:
+        return "ceasefire"
+    if verb in _RESTARTING:
+        return "ceasefire_broken"
+    return kind
 
 
 def _antecedent(pronoun: Token) -> str | None:
@@ -115,6 +147,8 @@ def is_negated(token: Token) -> bool:
     for node in chain(token, 3):
         if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ == "without":
             return True
+        if _under_failure(node):
+            return True  # "failed to sign", "missed the deadline to reach", "refused to meet"
         if (
             node.dep_ == "pcomp"
             and node.head.lower_ == "from"
@@ -122,6 +156,34 @@ def is_negated(token: Token) -> bool:
         ):
             return True
     return any(t.lemma_.lower() in c["denials"] for t in chain(token, 5)[1:])
+
+
+_FAILING = frozenset({"fail", "failure", "unable", "refuse", "refusal", "inability"})
+
+
+def _under_failure(node: Token) -> bool:
+    """The complement of a failure: "failed to agree", "a failure to sign", "missed the
+    deadline to reach a deal"."""
+    if node.dep_ not in {"xcomp", "acl", "ccomp"}:
+        return False
+    head = node.head
+    if head.lemma_.lower() in _FAILING:
+        return True
+    if head.dep_ == "acomp" and head.lemma_.lower() == "unable":
+        return True
+    return head.lemma_.lower() == "deadline" and head.head.lemma_.lower() in {"miss", "pass"}
+
+
+def _is_purpose(token: Token) -> bool:
+    """ "talks to reach a deal", "efforts to end the war", "met to discuss": an infinitive
+    of purpose or intent is aimed at, not reported."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    if _under_failure(token):
+        return False  # "missed the deadline to reach a deal" is a failure, read as such
+    return token.dep_ in {"advcl", "acl", "relcl"} or (
+        token.dep_ == "xcomp" and token.head.pos_ in {"NOUN", "PROPN"}
+    )
 
 
 def is_irrealis(token: Token, kind: str) -> bool:
@@ -139,6 +201,8 @@ def is_irrealis(token: Token, kind: str) -> bool:
     ):
         return True  # "was to be signed by Aug. 18": planned, not done
     future_ok = kind in {"scheduled"}
+    if not future_ok and _is_purpose(token):
+        return True
     for depth, node in enumerate(chain(token, 4)):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in c["modals"]:
@@ -148,12 +212,15 @@ def is_irrealis(token: Token, kind: str) -> bool:
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
         if depth and node.lemma_.lower() in c["hedges"]:
-            if future_ok and node.lemma_.lower() in {"expect", "plan", "prepare"}:
+            if future_ok and node.lemma_.lower() in _LOOKING_AHEAD:
                 continue
             return True
         if depth and node.pos_ == "VERB" and node.dep_ == "ROOT":
             break
     return False
+
+
+_LOOKING_AHEAD = frozenset({"expect", "plan", "prepare", "ready", "set", "due", "agree"})
 
 
 def _deadlock_override(token: Token) -> bool:
@@ -172,11 +239,19 @@ def _deadlock_override(token: Token) -> bool:
             or (any(ch.lower_ == "enough" for ch in token.children) and governor.lemma_ == "be")
         ):
             return True  # "without finding common ground", "did not reach a deal"
+        if token.dep_ == "dobj" and _under_failure(governor):
+            return True  # "failed to make progress"
+        if (
+            token.dep_ == "pobj"
+            and governor.dep_ == "prep"
+            and (
+                any(ch.lower_ in {"no", "little"} for ch in governor.head.children)
+                or governor.head.lemma_.lower() == "lack"
+            )
+        ):
+            return True  # "little evidence of progress", "no sign of a deal"
     if key in c["deadlock_failures"]:
-        head = token.head
-        if token.dep_ == "xcomp" and head.lemma_ in {"fail", "unable", "refuse"}:
-            return True
-        if token.dep_ == "xcomp" and head.dep_ == "acomp" and head.lemma_ == "unable":
+        if _under_failure(token):
             return True
         if any(ch.dep_ == "neg" for ch in token.children) and token.pos_ == "VERB":
             return True
@@ -211,16 +286,17 @@ def find_events(
                     continue
                 if token.pos_ not in {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}:
                     continue
-                if (
-                    key == "fail"
-                    and any(c.dep_ == "xcomp" for c in token.children)
-                    and not any(
-                        c.dep_ == "nsubj" and target_class(c) == "talk" for c in token.children
-                    )
+                if key in {"fail", "failure"} and any(
+                    c.dep_ in {"xcomp", "acl"} for c in token.children
                 ):
-                    continue  # "sides failed to agree a truce": the complement is the event
-                cls, conf = _find_target(token)
-                kind = rule.get(cls) if cls else None
+                    if not _talks_as_subject(token):
+                        continue  # "sides failed to agree a truce": the complement is the event
+                    kind, conf = "deadlock", 0.85  # "talks failed to break the impasse"
+                if key in _LEAVING and _find_target(token)[1] < 0.85:
+                    continue  # "rebels start withdrawing": troops leave places, not talks
+                cls, conf, target = _find_target(token)
+                kind = kind or (rule.get(cls) if cls else None)
+                kind = _combat_kind(key, target, kind)
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
                 if kind == "agreement" and _is_framework(token):
@@ -237,11 +313,7 @@ def find_events(
                     else:
                         _note_denial(denials, kind, conf, sent, token, published)
                         continue
-                if kind == "ongoing" and (
-                    _future(token)
-                    or (token.dep_ in {"xcomp", "advcl"} and token.head.lemma_ == "agree")
-                ):
-                    kind = "scheduled"
+                kind = _planned(token, key, kind)
             if is_irrealis(token, kind):
                 continue
             if (sent.start, kind) in seen:
@@ -294,9 +366,35 @@ def _object_is_talk(token: Token) -> bool:
     return any(c.dep_ == "dobj" and target_class(c) == "talk" for c in token.children)
 
 
+_LEAVING = frozenset({"withdraw", "withdrawal", "pull out", "pull back"})
+_SIGNING = frozenset({"sign", "ink", "seal", "initial"})
+_DECIDING = frozenset({"agree", "decide", "agreement", "decision", "deal", "accord", "plan"})
+
+
+def _talks_as_subject(token: Token) -> bool:
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
+    ) or (token.dep_ == "acl" and target_class(token.head) == "talk")
+
+
+def _planned(token: Token, key: str, kind: str) -> str:
+    """Talks or a signing that were agreed, announced or set are scheduled: "agreed to
+    start negotiations", "the agreement to enter a formal process", "agreed to sign the
+    accord on Thursday", "X and Y to meet"."""
+    decided = token.dep_ in {"xcomp", "advcl", "acl"} and token.head.lemma_.lower() in _DECIDING
+    if kind == "ongoing" and (_future(token) or decided):
+        return "scheduled"
+    if kind in {"agreement", "ceasefire"} and key in _SIGNING and (decided or _future(token)):
+        return "scheduled"
+    return kind
+
+
 def _future(token: Token) -> bool:
-    if token.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    if infinitive and token.dep_ == "ROOT":
         return True  # headline infinitive: "X and Y to hold talks"
+    if infinitive and token.dep_ == "acl" and token.sent.start_char < token.doc._.headline_end:
+        return True  # "Foreign ministers to meet in Baghdad" (headline)
     for node in chain(token, 2):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
@@ -349,6 +447,8 @@ if not Doc.has_extension("denials"):
     Doc.set_extension("denials", default=[])
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+if not Doc.has_extension("headline_end"):
+    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("year"):
     Doc.set_extension("year", default=None)
 

@@ -17,23 +17,47 @@ _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[0-3]\d\b")
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
-def _date_is_past(text: str, published: tuple[int, int] | None) -> bool:
-    """A date adverbial that points before the article's own month."""
+def _date_is_past(text: str, published: tuple[int, int] | None, past_tense: bool = False) -> bool:
+    """A date adverbial that points before the article's own month. Told in the past
+    tense, a month other than the article's is last year's ("signed in November", in a
+    January report); with no publication date, a bare month ("broke down in August") is
+    how news recalls, while today's news goes by weekday or by month and day."""
     words = re.findall(r"[a-z]+|\d+", text.lower())
     if {"last", "earlier", "ago", "previous", "past"} & set(words):
         return True
     years = [int(w) for w in words if _YEAR.fullmatch(w)]
     if years and published and max(years) < published[0]:
         return True
-    if published and not years:
-        for word in words:
-            month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
-            if month and month < published[1]:
-                return True
+    if years:
+        return False
+    has_day = any(w.isdigit() and int(w) <= 31 for w in words)
+    for word in words:
+        month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
+        if not month:
+            continue
+        if published and (month < published[1] or (past_tense and month > published[1])):
+            return True
+        if not published and past_tense and not has_day:
+            return True
     return False
+
+
+_LINK_LINE = re.compile(r"\b(read more|also read|read also|related:|see also|recommended:)", re.I)
+
+
+def in_link_line(token: Token) -> bool:
+    """ "READ MORE: talks hit deadlock": a link to an older story inside the page."""
+    sent = token.sent
+    before = token.doc.text[sent.start_char : token.idx]
+    return bool(_LINK_LINE.search(before))
+
+
+_AUX = frozenset({"aux", "auxpass"})
+_NOW = frozenset({"new", "latest", "fresh", "current", "today"})
 
 
 def is_background(token: Token, published: tuple[int, int] | None) -> bool:
@@ -51,6 +75,15 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
             return True
     if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"}:
         return True
+    if (
+        token.dep_ in {"amod", "compound"}
+        and token.tag_ == "VBN"
+        and target_class(token.head)
+        and not any(ch.lower_ in _NOW for ch in token.head.children)
+    ):
+        return True  # "the Qatar-brokered truce", "the signed accord": it existed before
+    if in_link_line(token):
+        return True
     if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
         return True
     if clause.dep_ == "advcl" and any(
@@ -64,6 +97,10 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
             return True
     subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
+    past_tense = clause.tag_ == "VBD" or (
+        clause.tag_ == "VBN"
+        and any(a.lower_ in {"was", "were", "had"} for a in clause.children if a.dep_ in _AUX)
+    )
     year = token.doc._.year
     if year:
         # "the 1992 peace accord is over": a year naming the accord does not date the event
@@ -100,7 +137,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                     "nummod",
                     "compound",
                     "acl",
-                } and _date_is_past(" ".join(t.text for t in child.subtree), published):
+                } and _date_is_past(" ".join(t.text for t in child.subtree), published, past_tense):
                     return True
     return False
 
@@ -111,6 +148,10 @@ def article_year(doc: Doc) -> int | None:
     if doc._.published:
         return doc._.published[0]
     head = doc.text[:400]
+    iso = _ISO_DATE.search(head)
+    if iso:
+        doc._.published = (int(iso.group(1)), int(iso.group(2)))
+        return doc._.published[0]
     match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
     if match:
         month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
