@@ -39,6 +39,24 @@ _TALK_HEADS = frozenset(
     | {"session", "discussion", "consultation", "conference", "parley", "negotiator"}
 )
 
+
+@lru_cache(maxsize=1)
+def verb_forms() -> dict[str, str]:
+    """Inflected forms of the one-word anchors ("signs", "signed", "agrees"), for the
+    headlines the tagger reads as names: "Myanmar Signs Ceasefire Deal"."""
+    forms: dict[str, str] = {}
+    for lemma in cues()["rules"]:
+        if " " in lemma or not lemma.isalpha():
+            continue
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        candidates = {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing"}
+        if lemma.endswith("y"):
+            candidates |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+        for form in candidates:
+            forms.setdefault(form, lemma)
+    return forms
+
+
 _PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
 
 

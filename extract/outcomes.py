@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extract.lexicon import _key, anchor_key, chain, cues, target_class
+from extract.lexicon import _TALK_HEADS, _key, anchor_key, chain, cues, target_class, verb_forms
 from extract.timing import article_year, is_background
 
 
@@ -323,8 +323,40 @@ def find_events(
             if _key(token) in c["state_verbs"] and kind == "ceasefire":
                 current = False
             events.append(Cue(kind, current, round(conf, 2), sent, token.i))
+        if sent.start_char < doc._.headline_end:
+            _headline_verbs(sent, events, seen)
         _recalled_nouns(sent, events, seen)
     return events
+
+
+_NP_END = frozenset({"ADP", "PART", "PUNCT", "VERB", "AUX", "SCONJ", "CCONJ"})
+
+
+def _headline_verbs(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -> None:
+    """Title Case headlines lose their verbs to the tagger ("Myanmar Signs Ceasefire Deal"
+    parses as one name); an anchor's inflected form followed by a target noun phrase is
+    read as the verb it is."""
+    rules = cues()["rules"]
+    for token in sent:
+        lemma = verb_forms().get(token.lower_)
+        if token.pos_ not in {"NOUN", "PROPN"} or not lemma or lemma in cues()["noun_anchors"]:
+            continue
+        phrase = []
+        for other in sent.doc[token.i + 1 : sent.end]:
+            if other.pos_ in _NP_END and other.lower_ != "and":
+                break
+            phrase.append(other)
+        classes = [target_class(t) for t in phrase]
+        if not any(classes):
+            continue
+        if classes[-1] == "talk" and phrase[-1].lemma_.lower() in _TALK_HEADS:
+            cls = "talk"
+        else:
+            cls = next(c for c in ("truce", "deal", "talk") if c in classes)
+        kind = rules[lemma].get(cls)
+        if kind and (sent.start, kind) not in seen:
+            seen.add((sent.start, kind))
+            events.append(Cue(kind, True, 0.6, sent, token.i))
 
 
 def _note_denial(
@@ -381,7 +413,11 @@ def _planned(token: Token, key: str, kind: str) -> str:
     """Talks or a signing that were agreed, announced or set are scheduled: "agreed to
     start negotiations", "the agreement to enter a formal process", "agreed to sign the
     accord on Thursday", "X and Y to meet"."""
-    decided = token.dep_ in {"xcomp", "advcl", "acl"} and token.head.lemma_.lower() in _DECIDING
+    decided = (
+        token.dep_ in {"xcomp", "advcl", "acl"}
+        and token.head.lemma_.lower() in _DECIDING
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    )
     if kind == "ongoing" and (_future(token) or decided):
         return "scheduled"
     if kind in {"agreement", "ceasefire"} and key in _SIGNING and (decided or _future(token)):
@@ -399,7 +435,7 @@ def _future(token: Token) -> bool:
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
                 return True
-        if node.lemma_ in {"due", "set", "expect", "schedule", "plan"}:
+        if node.lemma_ in {"due", "set", "expect", "schedule", "plan", "ready", "poised"}:
             return True
     return False
 
