@@ -57,6 +57,9 @@ def verb_forms() -> dict[str, str]:
     return forms
 
 
+# "the peace team", "peace activists": a modifier too vague to make its noun a target
+_VAGUE_MODIFIERS = frozenset({"peace"})
+
 _PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
 
 
@@ -85,7 +88,7 @@ def target_class(token: Token) -> str | None:
     if "talk" in found and token.lemma_.lower() in _TALK_HEADS:
         return "talk"
     for child in token.children:
-        if child.dep_ in {"compound", "amod", "nmod"}:
+        if child.dep_ in {"compound", "amod", "nmod"} and child.lower_ not in _VAGUE_MODIFIERS:
             found.add(table.get(_key(child)) or table.get(child.lower_))
     for cls in ("truce", "deal", "talk"):
         if cls in found:
@@ -95,7 +98,7 @@ def target_class(token: Token) -> str | None:
 
 def chain(token: Token, limit: int = 4) -> list[Token]:
     out = [token]
-    while len(out) <= limit and out[-1].head is not out[-1]:
+    while len(out) <= limit and out[-1].head.i != out[-1].i:  # spaCy makes new Token objects
         if out[-1].dep_ in {"ccomp"} and out[-1].head.lemma_ == "say":
             break  # reported speech: the reporting verb does not hedge its content
         out.append(out[-1].head)

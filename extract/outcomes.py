@@ -70,14 +70,16 @@ def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
         if child.dep_ in _ARGUMENT_ORDER and target_class(child):
             return target_class(child), 0.85, child
     related = _related(token)
-    by_class = {}
-    for other in related:
-        by_class.setdefault(target_class(other), other)
-    if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *related]):
-        by_class.setdefault("talk", None)
-    for cls in ("truce", "deal", "talk"):
-        if cls in by_class:
-            return cls, 0.85, by_class[cls]
+    own = [t for t in related if t.head.i == token.i or t.head.head.i == token.i]
+    for group in (own, related):  # "withdrew from talks, ending the truce": own words first
+        by_class = {}
+        for other in group:
+            by_class.setdefault(target_class(other), other)
+        if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *group]):
+            by_class.setdefault("talk", None)
+        for cls in ("truce", "deal", "talk"):
+            if cls in by_class:
+                return cls, 0.85, by_class[cls]
     for child in token.children:
         if child.dep_ in {"dobj", "nsubj", "nsubjpass"} and child.lower_ in {"it", "them"}:
             cls = _antecedent(child)
@@ -103,6 +105,7 @@ _COMBAT_NOUNS = frozenset({"fighting", "fight", "hostility", "hostilities", "fir
 _STOPPING = frozenset({"end", "stop", "halt", "cease", "cessation", "lay", "silence"})
 _RESTARTING = frozenset(
     {"resume", "resumption", "renew", "reignite", "erupt", "flare", "escalate", "intensify"}
+    | {"begin", "start"}
 )
 
 
@@ -110,6 +113,8 @@ def _combat_kind(key: str, target: Token | None, kind: str | None) -> str | None
     """Stopping the fighting is a ceasefire; renewing it breaks the ceasefire."""
     if target is None or target.lemma_.lower() not in _COMBAT_NOUNS:
         return kind
+    if any(ch.lemma_.lower() == "cease" for ch in target.children):
+        return kind  # "cease-fire" is split by the tokenizer: a truce, not fighting
     verb = key.split()[0]
     if verb in _STOPPING:
         return "ceasefire"
@@ -211,7 +216,8 @@ def is_irrealis(token: Token, kind: str) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
-        if depth and node.lemma_.lower() in c["hedges"]:
+        phrasal = any(ch.dep_ == "prt" for ch in node.children)  # "call off" is no call
+        if depth and node.lemma_.lower() in c["hedges"] and not phrasal:
             if future_ok and node.lemma_.lower() in _LOOKING_AHEAD:
                 continue
             return True
@@ -292,6 +298,8 @@ def find_events(
                     if not _talks_as_subject(token):
                         continue  # "sides failed to agree a truce": the complement is the event
                     kind, conf = "deadlock", 0.85  # "talks failed to break the impasse"
+                if _reports_noun_event(token):
+                    continue  # "declared the end of the truce": the noun is the event
                 if key in _LEAVING and _find_target(token)[1] < 0.85:
                     continue  # "rebels start withdrawing": troops leave places, not talks
                 cls, conf, target = _find_target(token)
@@ -401,6 +409,18 @@ def _object_is_talk(token: Token) -> bool:
 _LEAVING = frozenset({"withdraw", "withdrawal", "pull out", "pull back"})
 _SIGNING = frozenset({"sign", "ink", "seal", "initial"})
 _DECIDING = frozenset({"agree", "decide", "agreement", "decision", "deal", "accord", "plan"})
+
+
+def _reports_noun_event(token: Token) -> bool:
+    """A verb whose object is itself an event noun ("announced the collapse of the talks",
+    "declared an end to the truce") only reports it."""
+    if token.pos_ != "VERB":
+        return False
+    c = cues()
+    return any(
+        ch.dep_ == "dobj" and _key(ch) in c["noun_anchors"] and _key(ch) in c["rules"]
+        for ch in token.children
+    )
 
 
 def _talks_as_subject(token: Token) -> bool:
