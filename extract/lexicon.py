@@ -60,7 +60,7 @@ def verb_forms() -> dict[str, str]:
 # "the peace team", "peace activists": a modifier too vague to make its noun a target
 _VAGUE_MODIFIERS = frozenset({"peace"})
 
-_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
+_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back", "ahead"})
 
 
 def _key(token: Token) -> str:
@@ -71,6 +71,8 @@ def anchor_key(token: Token) -> str:
     """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
     key = _key(token)
     if token.pos_ == "VERB":
+        if key == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in token.children):
+            return "take place"
         for child in token.children:
             if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
                 return f"{key} {child.lower_}"

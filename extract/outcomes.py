@@ -36,6 +36,8 @@ def _related(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "compound", "oprd", "poss"}:
             out.append(child)
+            if child.lemma_.lower() in _SHARE_NOUNS:  # "suspended its participation in X"
+                out.extend(g for p in child.children if p.dep_ == "prep" for g in p.children)
         elif child.dep_ in {"prep", "agent"}:
             out.extend(g for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prt":
@@ -55,6 +57,8 @@ def _related(token: Token) -> list[Token]:
             out.append(token.head)
     return out
 
+
+_SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
 
 # Verbs that are themselves about talks: "the leaders will meet", "agreed to talk".
 _TALK_VERBS = frozenset({"meet", "talk", "negotiate"})
@@ -191,6 +195,21 @@ def _is_purpose(token: Token) -> bool:
     )
 
 
+_REPORTING = frozenset({"say", "announce", "tell", "state", "confirm", "declare", "decide"})
+
+
+def _reported_past(clause: Token) -> bool:
+    """The future-in-the-past of reported speech: "said it would withdraw" tells what a
+    side decided, not what it might do."""
+    head = clause.head
+    return (
+        clause.dep_ == "ccomp"
+        and head.tag_ == "VBD"
+        and head.lemma_.lower() in _REPORTING
+        and not any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in clause.children)
+    )
+
+
 def is_irrealis(token: Token, kind: str) -> bool:
     """Modal, conditional, warned-of or asked-about: not an event that happened."""
     c = cues()
@@ -213,6 +232,8 @@ def is_irrealis(token: Token, kind: str) -> bool:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in c["modals"]:
                 if future_ok and child.lower_ in {"will", "would", "'ll", "shall"}:
                     continue
+                if child.lower_ == "would" and _reported_past(node):
+                    continue  # "announced Russia would halt participation": a decision
                 return True
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True

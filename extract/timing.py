@@ -18,6 +18,12 @@ _MONTHS = (
 ).split()
 _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[0-3]\d\b")
+_MONTH_RE = "(?:" + "|".join([*_MONTHS, "sept", *(m[:3] for m in _MONTHS)]) + r")\.?"
+_FULL_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH_RE})\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b[0-3]?\d(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\s+(?P<y2>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -151,6 +157,14 @@ def article_year(doc: Doc) -> int | None:
     iso = _ISO_DATE.search(head)
     if iso:
         doc._.published = (int(iso.group(1)), int(iso.group(2)))
+        return doc._.published[0]
+    dated = _FULL_DATE.search(doc.text[:1500])
+    if dated:  # "Updated May 12, 2025", "29 Oct 2025": the page's own date line
+        month = dated.group("m1") or dated.group("m2")
+        doc._.published = (
+            int(dated.group("y1") or dated.group("y2")),
+            _MONTH_ABBR[month[:3].lower()],
+        )
         return doc._.published[0]
     match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
     if match:
