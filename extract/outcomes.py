@@ -141,6 +141,23 @@ def _antecedent(pronoun: Token) -> str | None:
     return None
 
 
+def _own_conjunct(node: Token) -> bool:
+    """A verb joined by "and"/"but" is a predication of its own; "or"/"nor" share a negation."""
+    if node.dep_ != "conj" or node.pos_ not in {"VERB", "AUX"}:
+        return False
+    return not any(ch.dep_ == "cc" and ch.lower_ in {"or", "nor"} for ch in node.head.children)
+
+
+_ABRUPT = frozenset({"abrupt", "abruptly", "sudden", "suddenly", "premature", "prematurely"})
+
+
+def _ended_abruptly(token: Token, cls: str | None) -> bool:
+    """ "The summit came to an abrupt end", "talks ended abruptly": cut short, not held."""
+    if cls != "talk" or token.lemma_.lower() != "end":
+        return False
+    return any(ch.lower_ in _ABRUPT for ch in token.children)
+
+
 def is_negated(token: Token) -> bool:
     c = cues()
     for node in chain(token, 2):
@@ -153,6 +170,8 @@ def is_negated(token: Token) -> bool:
                 return True
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
+        if _own_conjunct(node):
+            break  # "have not fulfilled our hopes and finally broke off": broke off is not negated
     for node in chain(token, 3):
         if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ == "without":
             return True
@@ -326,6 +345,8 @@ def find_events(
                 cls, conf, target = _find_target(token)
                 kind = kind or (rule.get(cls) if cls else None)
                 kind = _combat_kind(key, target, kind)
+                if _ended_abruptly(token, cls):
+                    kind = "collapsed"
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
                 if kind == "agreement" and _is_framework(token):
