@@ -225,7 +225,11 @@ def _reported_past(clause: Token) -> bool:
         clause.dep_ == "ccomp"
         and head.tag_ == "VBD"
         and head.lemma_.lower() in _REPORTING
-        and not any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in clause.children)
+        and not any(
+            t.dep_ == "mark" and t.lower_ in {"if", "unless"}
+            for ch in clause.children
+            for t in (ch, *ch.children)
+        )
     )
 
 
@@ -347,6 +351,8 @@ def find_events(
                 kind = _combat_kind(key, target, kind)
                 if _ended_abruptly(token, cls):
                     kind = "collapsed"
+                if cls == "deal" and key in _ENDING_DEAL and not _is_argument(target, token):
+                    continue  # "each round ended with statements": the deal is not what ended
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
                 if kind == "agreement" and _is_framework(token):
@@ -465,6 +471,18 @@ def _reports_noun_event(token: Token) -> bool:
     )
 
 
+_ENDING_DEAL = frozenset({"end", "halt", "freeze", "exit", "ditch", "leave"})
+
+
+def _is_argument(target: Token | None, anchor: Token) -> bool:
+    """Is the target what the anchor acts on: its subject or object, or "the end of X"?"""
+    if target is None:
+        return False
+    if target.head.i == anchor.i:
+        return target.dep_ in {"dobj", "nsubj", "nsubjpass", "poss"}
+    return target.dep_ == "pobj" and target.head.lower_ == "of" and target.head.head.i == anchor.i
+
+
 def _talks_as_subject(token: Token) -> bool:
     return any(
         c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
@@ -491,7 +509,11 @@ def _future(token: Token) -> bool:
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
     if infinitive and token.dep_ == "ROOT":
         return True  # headline infinitive: "X and Y to hold talks"
-    if infinitive and token.dep_ == "acl" and token.sent.start_char < token.doc._.headline_end:
+    if (
+        infinitive
+        and token.dep_ in {"acl", "relcl"}
+        and token.sent.start_char < token.doc._.headline_end
+    ):
         return True  # "Foreign ministers to meet in Baghdad" (headline)
     for node in chain(token, 2):
         for child in node.children:

@@ -130,3 +130,117 @@ def test_a_negated_current_status_is_kept_as_a_denial(nlp: Language) -> None:
 def test_a_hypothetical_negation_is_no_denial(nlp: Language) -> None:
     doc = nlp("Talks between Chile and Bolivia might not collapse if both sides compromise.")
     assert doc._.denials == []
+
+
+def headline_kinds(nlp: Language, title: str, body: str = "") -> set[str]:
+    """Events of the headline, read as the pipeline reads a titled article."""
+    prefix = title + "\n\n"
+    doc = nlp.make_doc(prefix + body)
+    doc._.headline_end = len(prefix)
+    doc = nlp(doc)
+    return {e.kind for e in doc._.events if e.current and doc[e.anchor].idx < len(prefix)}
+
+
+def test_talks_about_a_truce_that_end_without_a_deal_are_deadlocked(nlp: Language) -> None:
+    found = kinds(nlp, "Truce negotiations between Chad and Niger ended without an agreement.")
+    assert "deadlock" in found and "ceasefire_broken" not in found
+
+
+def test_agreeing_to_start_negotiations_is_scheduled(nlp: Language) -> None:
+    found = kinds(nlp, "Bolivia and Chile agreed to start negotiations next month.")
+    assert "scheduled" in found and "agreement" not in found
+
+
+def test_troops_withdrawing_from_towns_is_no_walkout(nlp: Language) -> None:
+    text = "Under the truce, the rebels started withdrawing from three border towns."
+    assert "collapsed" not in kinds(nlp, text)
+
+
+def test_failing_to_sign_is_a_deadlock_not_a_deal(nlp: Language) -> None:
+    found = kinds(nlp, "The rebel commander failed to sign the accord in Lusaka on Friday.")
+    assert "deadlock" in found and "agreement" not in found
+
+
+def test_talks_failing_to_break_an_impasse_are_deadlocked(nlp: Language) -> None:
+    found = kinds(nlp, "The talks in Nairobi failed to break the impasse over grazing rights.")
+    assert "deadlock" in found and "collapsed" not in found
+
+
+def test_agreeing_to_end_hostilities_is_a_ceasefire(nlp: Language) -> None:
+    found = kinds(nlp, "The two armies agreed to end hostilities along the river on Monday.")
+    assert "ceasefire" in found and "ceasefire_broken" not in found
+
+
+def test_resumed_fighting_breaks_the_truce(nlp: Language) -> None:
+    found = kinds(nlp, "Heavy fighting resumed near the ceasefire line on Sunday.", current=True)
+    assert "ceasefire_broken" in found
+
+
+def test_title_case_headline_verb_is_read(nlp: Language) -> None:
+    assert "ceasefire" in headline_kinds(nlp, "Ruritania Signs Ceasefire Deal With Eastern Rebels")
+
+
+def test_headline_infinitive_is_scheduled(nlp: Language) -> None:
+    assert "scheduled" in headline_kinds(nlp, "Foreign ministers to meet in Geneva on peace talks")
+
+
+def test_phrasal_call_off_is_no_hedge(nlp: Language) -> None:
+    found = headline_kinds(nlp, "Rebels call off truce, withdraw from peace talks")
+    assert {"ceasefire_broken", "collapsed"} <= found
+
+
+def test_purpose_infinitive_is_not_an_agreement(nlp: Language) -> None:
+    assert "agreement" not in kinds(nlp, "Envoys arrived in Oslo on Monday to reach a deal.")
+
+
+def test_abrupt_end_of_a_summit_is_a_collapse(nlp: Language) -> None:
+    assert "collapsed" in kinds(nlp, "The summit in Lima came to an abrupt end on Tuesday.")
+
+
+def test_and_does_not_carry_negation(nlp: Language) -> None:
+    text = "The envoys did not reach their goals and the talks broke off on Friday."
+    assert "collapsed" in kinds(nlp, text)
+
+
+def test_ratified_treaty_is_an_agreement(nlp: Language) -> None:
+    assert "agreement" in kinds(nlp, "The parliament in Skopje ratified the border treaty.")
+
+
+def test_future_take_place_is_scheduled(nlp: Language) -> None:
+    assert "scheduled" in kinds(nlp, "The fifth round of talks will take place in Rome on Friday.")
+
+
+def test_reported_would_is_a_decision(nlp: Language) -> None:
+    text = "The president announced that Ruritania would suspend its participation in the treaty."
+    assert "collapsed" in kinds(nlp, text)
+
+
+def test_brokered_participle_truce_is_background(nlp: Language) -> None:
+    doc = nlp("The Qatar-brokered truce held on Tuesday as talks opened.")
+    truces = [e for e in doc._.events if e.kind == "ceasefire"]
+    assert truces and not any(e.current for e in truces)
+
+
+def test_read_more_link_is_background(nlp: Language) -> None:
+    doc = nlp("READ MORE: Border talks between the two neighbours hit a deadlock.")
+    found = [e for e in doc._.events if e.kind == "deadlock"]
+    assert found and not any(e.current for e in found)
+
+
+def test_bare_past_month_is_background_when_undated(nlp: Language) -> None:
+    doc = nlp("The two sides signed a peace deal in March.")
+    deals = [e for e in doc._.events if e.kind == "agreement"]
+    assert deals and not any(e.current for e in deals)
+
+
+def test_other_month_in_past_tense_is_background(nlp: Language) -> None:
+    doc = nlp.make_doc("The talks broke down in November. The talks broke down on Tuesday.")
+    doc._.published = (2024, 1)
+    doc = nlp(doc)
+    collapses = sorted((e.sentence.start, e.current) for e in doc._.events if e.kind == "collapsed")
+    assert [c for _, c in collapses] == [False, True]
+
+
+def test_page_date_line_dates_the_article(nlp: Language) -> None:
+    doc = nlp("Updated March 3, 2024 10:02 AM\n\nThe negotiations resumed in Oslo on Monday.")
+    assert doc._.published == (2024, 3)
