@@ -101,7 +101,7 @@ def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
     return None, 0.0, None
 
 
-_ARGUMENT_ORDER = {"dobj": 0, "nsubjpass": 1, "nsubj": 2}
+_ARGUMENT_ORDER = {"dobj": 0, "nsubjpass": 1, "nsubj": 2, "dep": 3}  # "dep": a lost subject
 
 # Fighting is what a truce stops: "agreed to end hostilities" makes a truce, "fighting
 # resumed" breaks one; a truce noun reads the other way round ("the truce ended").
@@ -436,7 +436,8 @@ _ENDING_VERBS = frozenset({"end", "halt", "stop", "freeze", "break"})
 _KEEPING_VERBS = frozenset({"respect", "honour", "honor", "observe", "hold", "keep", "uphold"})
 
 
-_FRAMEWORKS = frozenset({"framework", "roadmap", "memorandum", "minutes", "principle"})
+# A memorandum between states is usually the deal itself; a framework or roadmap is a step.
+_FRAMEWORKS = frozenset({"framework", "roadmap", "minutes", "principle"})
 
 
 def _is_framework(token: Token) -> bool:
