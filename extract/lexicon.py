@@ -74,7 +74,7 @@ def anchor_key(token: Token) -> str:
         if key == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in token.children):
             return "take place"
         for child in token.children:
-            if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
+            if child.dep_ in {"prt", "advmod", "acomp", "prep"} and child.lower_ in _PARTICLES:
                 return f"{key} {child.lower_}"
     return key
 

@@ -60,15 +60,21 @@ def _related(token: Token) -> list[Token]:
 
 _SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
 
+_CLASSES = ("truce", "deal", "talk")  # the more specific reading first
+
 # Verbs that are themselves about talks: "the leaders will meet", "agreed to talk".
 _TALK_VERBS = frozenset({"meet", "talk", "negotiate"})
 _TRUCE_NOUNS = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
 
 
-def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
+def _find_target(
+    token: Token, wanted: frozenset[str] = frozenset(_CLASSES)
+) -> tuple[str | None, float, Token | None]:
     """What the anchor is about, how sure that is, and the word that says so. The anchor's
     own object or subject decides ("signed a deal on the truce", "talks fail, the truce
-    holds"); then its other neighbours; then a pronoun's antecedent; then nearby words."""
+    holds"); then its other neighbours; then a pronoun's antecedent; then nearby words.
+    Among neighbours, only classes the anchor has a reading for (`wanted`) compete: talks
+    "kicked off" after an agreement was signed are still talks."""
     children = sorted(token.children, key=lambda c: _ARGUMENT_ORDER.get(c.dep_, 9))
     for child in children:
         if child.dep_ in _ARGUMENT_ORDER and target_class(child):
@@ -81,8 +87,8 @@ def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
             by_class.setdefault(target_class(other), other)
         if any(t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS for t in [token, *group]):
             by_class.setdefault("talk", None)
-        for cls in ("truce", "deal", "talk"):
-            if cls in by_class:
+        for cls in _CLASSES:
+            if cls in by_class and cls in wanted:
                 return cls, 0.85, by_class[cls]
     for child in token.children:
         if child.dep_ in {"dobj", "nsubj", "nsubjpass"} and child.lower_ in {"it", "them"}:
@@ -95,8 +101,8 @@ def _find_target(token: Token) -> tuple[str | None, float, Token | None]:
     for other in token.doc[lo:hi]:
         if other.i != token.i:
             near.setdefault(target_class(other), other)
-    for cls in ("truce", "deal", "talk"):
-        if cls in near:
+    for cls in _CLASSES:
+        if cls in near and cls in wanted:
             return cls, 0.6, near[cls]
     return None, 0.0, None
 
@@ -344,9 +350,10 @@ def find_events(
                     kind, conf = "deadlock", 0.85  # "talks failed to break the impasse"
                 if _reports_noun_event(token):
                     continue  # "declared the end of the truce": the noun is the event
-                if key in _LEAVING and _find_target(token)[1] < 0.85:
-                    continue  # "rebels start withdrawing": troops leave places, not talks
-                cls, conf, target = _find_target(token)
+                wanted = frozenset(rule) - {"none"}
+                cls, conf, target = _find_target(token, wanted)
+                if key in _LEAVING and conf < 0.85 and _has_own_goal(token):
+                    continue  # "rebels start withdrawing from towns": places, not talks
                 kind = kind or (rule.get(cls) if cls else None)
                 kind = _combat_kind(key, target, kind)
                 if _ended_abruptly(token, cls):
@@ -460,6 +467,13 @@ _SIGNING = frozenset({"sign", "ink", "seal", "initial"})
 _DECIDING = frozenset({"agree", "decide", "agreement", "decision", "deal", "accord", "plan"})
 
 
+def _has_own_goal(token: Token) -> bool:
+    """ "withdrew from the towns", "pulled back its troops": the verb says what is left."""
+    return any(c.dep_ in {"dobj", "prep"} for c in token.children) or any(
+        g.dep_ == "pobj" for c in token.children if c.dep_ == "prt" for g in c.children
+    )
+
+
 def _reports_noun_event(token: Token) -> bool:
     """A verb whose object is itself an event noun ("announced the collapse of the talks",
     "declared an end to the truce") only reports it."""
@@ -546,6 +560,8 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
                 )
                 or token.text[0].isupper()
             )
+            recalled = token.dep_ == "nsubj" and is_background(token.head, token.doc._.published)
+            named = named or recalled  # "before a peace accord ended the war in 1992"
             if named and (sent.start, "agreement") not in seen and not is_negated(token):
                 seen.add((sent.start, "agreement"))
                 events.append(Cue("agreement", False, 0.4, sent, token.i))

@@ -62,6 +62,7 @@ def in_link_line(token: Token) -> bool:
     return bool(_LINK_LINE.search(before))
 
 
+_REPORTERS = frozenset({"announce", "say", "declare", "confirm", "report", "tell"})
 _AUX = frozenset({"aux", "auxpass"})
 _NOW = frozenset({"new", "latest", "fresh", "current", "today"})
 
@@ -103,6 +104,8 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
             return True
     subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTERS:
+        subjects.append(clause.head)  # "in December announced it was suspending": dated report
     past_tense = clause.tag_ == "VBD" or (
         clause.tag_ == "VBN"
         and any(a.lower_ in {"was", "were", "had"} for a in clause.children if a.dep_ in _AUX)
@@ -134,8 +137,14 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                 words = {t.lower_ for t in child.subtree}
                 if words & c["background_words"] - {"before", "first", "since"}:
                     return True
-                if node in subjects and target_class(node) and child.dep_ != "acl":
-                    continue  # "the 1992 accord is over": the date names the accord
+                if (
+                    node in subjects
+                    and target_class(node)
+                    and child.dep_ != "acl"
+                    and child.lower_ not in _MONTHS
+                ):
+                    continue  # "the 1992 accord is over": a year names the accord; a month
+                    # dates the meeting ("the February talks broke down")
                 if child.dep_ in {
                     "prep",
                     "npadvmod",
