@@ -61,6 +61,13 @@ def _related(token: Token) -> list[Token]:
 _SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
 
 _CLASSES = ("truce", "deal", "talk")  # the more specific reading first
+_SOURCES = frozenset({"say", "confirm", "announce", "state", "report", "add", "note", "show"})
+
+
+def _is_source(token: Token) -> bool:
+    """ "The statement confirmed that ...": who reports is not what happened."""
+    return token.dep_ == "nsubj" and token.head.lemma_.lower() in _SOURCES
+
 
 # Verbs that are themselves about talks: "the leaders will meet", "agreed to talk".
 _TALK_VERBS = frozenset({"meet", "talk", "negotiate"})
@@ -90,8 +97,11 @@ def _find_target(
         for cls in _CLASSES:
             if cls in by_class and cls in wanted:
                 return cls, 0.85, by_class[cls]
+    expletive = any(c.dep_ in {"xcomp", "ccomp"} for c in token.children)  # "it was agreed to"
     for child in token.children:
         if child.dep_ in {"dobj", "nsubj", "nsubjpass"} and child.lower_ in {"it", "them"}:
+            if expletive and child.lower_ == "it":
+                continue
             cls = _antecedent(child)
             if cls:
                 return cls, 0.6, None
@@ -99,7 +109,7 @@ def _find_target(
     lo, hi = max(sent.start, token.i - 4), min(sent.end, token.i + 5)
     near = {}
     for other in token.doc[lo:hi]:
-        if other.i != token.i:
+        if other.i != token.i and not _is_source(other):
             near.setdefault(target_class(other), other)
     for cls in _CLASSES:
         if cls in near and cls in wanted:
@@ -362,6 +372,8 @@ def find_events(
                     continue  # "each round ended with statements": the deal is not what ended
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
+                if kind == "agreement" and _stops_fighting(target):
+                    kind = "ceasefire"  # "signed an agreement to cease hostilities"
                 if kind == "agreement" and _is_framework(token):
                     kind = "progress"  # a framework is a step, not the deal
                 if kind is None and "none" in rule and token.pos_ in {"ADJ", "NOUN", "VERB"}:
@@ -440,26 +452,52 @@ def _note_denial(
 
 
 _ENDING_VERBS = frozenset({"end", "halt", "stop", "freeze", "break"})
+# Meetings have an end of their own: "ended a two-day meeting" concluded it.
+_BOUNDED = frozenset({"meeting", "round", "session", "summit", "conference", "visit", "phase"})
 _KEEPING_VERBS = frozenset({"respect", "honour", "honor", "observe", "hold", "keep", "uphold"})
 
 
-# A memorandum between states is usually the deal itself; a framework or roadmap is a step.
+# A framework, a roadmap or a memorandum of understanding is a step; a bare memorandum
+# between states ("signed a trilateral memorandum") is usually the deal itself.
 _FRAMEWORKS = frozenset({"framework", "roadmap", "minutes", "principle"})
+
+
+def _is_mou(token: Token) -> bool:
+    nxt = token.doc[token.i + 1 : token.i + 3]
+    return token.lemma_.lower() == "memorandum" and " ".join(t.lower_ for t in nxt) == (
+        "of understanding"
+    )
+
+
+def _stops_fighting(deal: Token | None) -> bool:
+    """A deal whose content is to stop the fighting: a cessation of hostilities."""
+    if deal is None:
+        return False
+    for acl in deal.children:
+        if acl.dep_ == "acl" and acl.lemma_.lower() in _STOPPING:
+            objects = [c for c in acl.children if c.dep_ == "dobj"]
+            if any(o.lemma_.lower() in _COMBAT_NOUNS for o in objects):
+                return True
+    return False
 
 
 def _is_framework(token: Token) -> bool:
     """ "signed a declaration of principles", "agreed a framework", "agreed minutes"."""
     for other in _related(token):
-        if other.lemma_.lower() in _FRAMEWORKS:
+        if other.lemma_.lower() in _FRAMEWORKS or _is_mou(other):
             return True
         for t in other.subtree:
-            if t.lemma_.lower() in _FRAMEWORKS and t.i - other.i <= 3:
+            if (t.lemma_.lower() in _FRAMEWORKS or _is_mou(t)) and t.i - other.i <= 3:
                 return True
     return False
 
 
 def _object_is_talk(token: Token) -> bool:
-    return any(c.dep_ == "dobj" and target_class(c) == "talk" for c in token.children)
+    """ "ended the negotiations": a process cut off, not a meeting concluded."""
+    return any(
+        c.dep_ == "dobj" and target_class(c) == "talk" and c.lemma_.lower() not in _BOUNDED
+        for c in token.children
+    )
 
 
 _LEAVING = frozenset({"withdraw", "withdrawal", "pull out", "pull back"})

@@ -244,3 +244,23 @@ def test_other_month_in_past_tense_is_background(nlp: Language) -> None:
 def test_page_date_line_dates_the_article(nlp: Language) -> None:
     doc = nlp("Updated March 3, 2024 10:02 AM\n\nThe negotiations resumed in Oslo on Monday.")
     assert doc._.published == (2024, 3)
+
+
+def test_agreement_to_cease_hostilities_is_a_ceasefire(nlp: Language) -> None:
+    text = "The army and the militia signed an agreement to cease hostilities in Goma."
+    assert "ceasefire" in kinds(nlp, text)
+
+
+def test_memorandum_of_understanding_is_progress(nlp: Language) -> None:
+    found = kinds(nlp, "The two ministries signed a memorandum of understanding on water sharing.")
+    assert "progress" in found and "agreement" not in found
+
+
+def test_expletive_it_is_no_deal(nlp: Language) -> None:
+    text = "The communique confirmed that it was agreed to form a committee of three envoys."
+    assert "agreement" not in kinds(nlp, text)
+
+
+def test_ending_a_two_day_meeting_is_no_collapse(nlp: Language) -> None:
+    found = kinds(nlp, "The government ended a two-day meeting with the rebels on Monday.")
+    assert "collapsed" not in found and "ongoing" in found
