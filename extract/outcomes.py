@@ -167,10 +167,21 @@ def _own_conjunct(node: Token) -> bool:
 _ABRUPT = frozenset({"abrupt", "abruptly", "sudden", "suddenly", "premature", "prematurely"})
 
 
+def _meeting_ended(end: Token) -> bool:
+    """Is what ended a bounded meeting (a summit, a round) rather than the talks?"""
+    words = [g for p in end.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+    words += [c for c in end.children if c.dep_ in {"nsubj", "dobj"}]
+    if end.dep_ == "pobj" and end.head.dep_ == "prep":
+        words += [c for c in end.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return any(w.lemma_.lower() in _BOUNDED for w in words)
+
+
 def _ended_abruptly(token: Token, cls: str | None) -> bool:
     """ "The summit came to an abrupt end", "talks ended abruptly": cut short, not held."""
     if cls != "talk" or token.lemma_.lower() != "end":
         return False
+    if _meeting_ended(token):
+        return False  # "the summit came to an abrupt end": cut short, its outcome decides
     return any(ch.lower_ in _ABRUPT for ch in token.children)
 
 
@@ -376,8 +387,10 @@ def find_events(
                     kind = "ceasefire"  # "signed an agreement to cease hostilities"
                 if kind == "agreement" and _is_framework(token):
                     kind = "progress"  # a framework is a step, not the deal
+                if kind is None and _agreed_on(token):
+                    kind, conf = "agreement", 0.6
                 if kind is None and "none" in rule and token.pos_ in {"ADJ", "NOUN", "VERB"}:
-                    kind, conf = rule["none"], 0.5
+                    kind, conf = rule["none"], _bare_confidence(token)
                 if kind is None:
                     continue
                 if _key(token) in c["state_verbs"] and cls == "truce":
@@ -429,6 +442,10 @@ def _headline_verbs(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
         else:
             cls = next(c for c in ("truce", "deal", "talk") if c in classes)
         kind = rules[lemma].get(cls)
+        if kind == "agreement" and any(
+            t.lemma_.lower() in _FRAMEWORKS or _is_mou(t) for t in phrase
+        ):
+            kind = "progress"  # "Sign Memorandum of Understanding"
         if kind and (sent.start, kind) not in seen:
             seen.add((sent.start, kind))
             events.append(Cue(kind, True, 0.6, sent, token.i))
@@ -503,6 +520,26 @@ def _object_is_talk(token: Token) -> bool:
 _LEAVING = frozenset({"withdraw", "withdrawal", "pull out", "pull back"})
 _SIGNING = frozenset({"sign", "ink", "seal", "initial"})
 _DECIDING = frozenset({"agree", "decide", "agreement", "decision", "deal", "accord", "plan"})
+
+
+def _bare_confidence(token: Token) -> float:
+    """An outcome noun with no target: "progress was made" is plainer than "good"."""
+    verb = token.head
+    made = token.dep_ in {"dobj", "nsubjpass"} and verb.lemma_.lower() in _ACHIEVING
+    return 0.7 if token.pos_ == "NOUN" and made else 0.5
+
+
+_ACHIEVING = frozenset({"make", "achieve", "report", "register", "record", "reach"})
+
+
+def _agreed_on(token: Token) -> bool:
+    """ "The sides agreed on the implementation annex": agreeing on something is a deal."""
+    return token.lemma_.lower() == "agree" and any(
+        c.dep_ == "prep"
+        and c.lower_ in {"on", "upon"}
+        and any(g.dep_ == "pobj" for g in c.children)
+        for c in token.children
+    )
 
 
 def _has_own_goal(token: Token) -> bool:

@@ -193,8 +193,18 @@ def test_purpose_infinitive_is_not_an_agreement(nlp: Language) -> None:
     assert "agreement" not in kinds(nlp, "Envoys arrived in Oslo on Monday to reach a deal.")
 
 
-def test_abrupt_end_of_a_summit_is_a_collapse(nlp: Language) -> None:
-    assert "collapsed" in kinds(nlp, "The summit in Lima came to an abrupt end on Tuesday.")
+def test_abrupt_end_of_talks_is_a_collapse(nlp: Language) -> None:
+    assert "collapsed" in kinds(nlp, "The talks in Lima came to an abrupt end on Tuesday.")
+
+
+def test_summit_cut_short_is_judged_by_its_outcome(nlp: Language) -> None:
+    found = kinds(nlp, "The summit in Lima came to an abrupt end without an agreement.")
+    assert "collapsed" not in found and "deadlock" in found
+
+
+def test_agreeing_on_something_is_an_agreement(nlp: Language) -> None:
+    text = "Under the accord, both governments agreed on the annex on river patrols."
+    assert "agreement" in kinds(nlp, text, current=True)
 
 
 def test_and_does_not_carry_negation(nlp: Language) -> None:
