@@ -195,6 +195,8 @@ def is_negated(token: Token) -> bool:
                 return True
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in {"no", "neither"}):
                 return True
+            if child.dep_ in {"preconj", "cc"} and child.lower_ in {"neither", "nor"}:
+                return True  # "decided neither to sign nor to continue"
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
         if _own_conjunct(node):
@@ -244,6 +246,10 @@ def _is_purpose(token: Token) -> bool:
 _REPORTING = frozenset({"say", "announce", "tell", "state", "confirm", "declare", "decide"})
 
 
+def _has_neg(node: Token) -> bool:
+    return any(c.dep_ == "neg" for c in node.children)
+
+
 def _reported_past(clause: Token) -> bool:
     """The future-in-the-past of reported speech: "said it would withdraw" tells what a
     side decided, not what it might do."""
@@ -284,6 +290,8 @@ def is_irrealis(token: Token, kind: str) -> bool:
                     continue
                 if child.lower_ == "would" and _reported_past(node):
                     continue  # "announced Russia would halt participation": a decision
+                if kind == "deadlock" and child.lower_ in {"could", "can", "ca"} and _has_neg(node):
+                    continue  # "we couldn't conclude a deal": an inability, not a maybe
                 return True
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
@@ -383,6 +391,10 @@ def find_events(
                     continue  # "each round ended with statements": the deal is not what ended
                 if key in _ENDING_VERBS and cls == "talk" and _object_is_talk(token):
                     kind = "collapsed"  # "the president ended the negotiations"
+                if _terminated(token):
+                    kind = "collapsed"  # "this brings the negotiations to a close"
+                if key == "conclude" and cls == "talk" and _object_is_talk(token):
+                    kind = "agreement"  # "concluded the negotiations": the text is agreed
                 if kind == "agreement" and _stops_fighting(target):
                     kind = "ceasefire"  # "signed an agreement to cease hostilities"
                 if kind == "agreement" and _is_framework(token):
@@ -398,6 +410,8 @@ def find_events(
                 if is_negated(token):
                     if kind == "ceasefire" and key in _KEEPING_VERBS:
                         kind = "ceasefire_broken"  # "the truce was not respected"
+                    elif kind == "ongoing" and key == "continue" and not _under_failure(token):
+                        kind = "collapsed"  # "decided not to continue the negotiations"
                     else:
                         _note_denial(denials, kind, conf, sent, token, published)
                         continue
@@ -506,6 +520,21 @@ def _is_framework(token: Token) -> bool:
         for t in other.subtree:
             if (t.lemma_.lower() in _FRAMEWORKS or _is_mou(t)) and t.i - other.i <= 3:
                 return True
+    return False
+
+
+def _terminated(token: Token) -> bool:
+    """ "brought the negotiations to a close", "put an end to the talks": a side ends them."""
+    if token.lemma_.lower() not in {"end", "close", "halt"} or token.pos_ != "NOUN":
+        return False
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() == "bring":
+        return _object_is_talk(head.head)
+    if token.dep_ == "dobj" and head.lemma_.lower() == "put":
+        processes = [g for p in token.children if p.lower_ == "to" for g in p.children]
+        return any(
+            target_class(g) == "talk" and g.lemma_.lower() not in _BOUNDED for g in processes
+        )
     return False
 
 

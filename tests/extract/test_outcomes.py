@@ -274,3 +274,23 @@ def test_expletive_it_is_no_deal(nlp: Language) -> None:
 def test_ending_a_two_day_meeting_is_no_collapse(nlp: Language) -> None:
     found = kinds(nlp, "The government ended a two-day meeting with the rebels on Monday.")
     assert "collapsed" not in found and "ongoing" in found
+
+
+def test_deciding_not_to_continue_talks_is_a_collapse(nlp: Language) -> None:
+    text = "The cabinet decided neither to sign nor to continue negotiating the border treaty."
+    assert "collapsed" in kinds(nlp, text)
+
+
+def test_bringing_negotiations_to_a_close_is_a_collapse(nlp: Language) -> None:
+    text = "The decision brings the negotiations on the fisheries accord to a close."
+    assert "collapsed" in kinds(nlp, text)
+
+
+def test_could_not_conclude_a_deal_is_deadlock(nlp: Language) -> None:
+    assert "deadlock" in kinds(
+        nlp, "The delegations could not conclude a final agreement in Accra."
+    )
+
+
+def test_concluding_the_negotiations_is_an_agreement(nlp: Language) -> None:
+    assert "agreement" in kinds(nlp, "Norway and the EU have concluded the negotiations on fish.")
