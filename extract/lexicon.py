@@ -57,6 +57,8 @@ def verb_forms() -> dict[str, str]:
     return forms
 
 
+_JOINT_ONLY = frozenset({"statement"})
+
 # "the peace team", "peace activists": a modifier too vague to make its noun a target
 _VAGUE_MODIFIERS = frozenset({"peace"})
 
@@ -87,6 +89,10 @@ def target_class(token: Token) -> str | None:
     if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
         return None
     found = {table.get(_key(token)), table.get(token.lower_)}
+    if _key(token) in _JOINT_ONLY and not any(
+        c.lower_ in {"joint", "common"} for c in token.children
+    ):
+        found -= {"deal"}  # "a statement signed by the spokesman" is no deal; a joint one is
     if "talk" in found and token.lemma_.lower() in _TALK_HEADS:
         return "talk"
     for child in token.children:

@@ -38,10 +38,11 @@ def _related(token: Token) -> list[Token]:
             out.append(child)
             if child.lemma_.lower() in _SHARE_NOUNS:  # "suspended its participation in X"
                 out.extend(g for p in child.children if p.dep_ == "prep" for g in p.children)
-        elif child.dep_ in {"prep", "agent"}:
+        elif child.dep_ in {"prep", "agent", "prt"}:
             out.extend(g for g in child.children if g.dep_ == "pobj")
-        elif child.dep_ == "prt":
-            out.extend(g for g in child.children if g.dep_ == "pobj")
+            for inner in child.children:  # "pulled out of the process"
+                if inner.dep_ == "prep" and child.lower_ in {"out", "away", "back"}:
+                    out.extend(g for g in inner.children if g.dep_ == "pobj")
         elif child.dep_ == "xcomp":
             out.append(child)
             out.extend(g for g in child.children if g.dep_ in {"dobj", "nsubjpass"})
@@ -621,6 +622,12 @@ def _planned(token: Token, key: str, kind: str) -> str:
         return "scheduled"
     if kind in {"agreement", "ceasefire"} and key in _SIGNING and (decided or _future(token)):
         return "scheduled"
+    if (
+        kind == "agreement"
+        and key == "agree"
+        and any(c.dep_ == "xcomp" and _key(c) in _SIGNING for c in token.children)
+    ):
+        return "scheduled"  # "agreed to sign an accord": the signing is ahead
     return kind
 
 

@@ -106,9 +106,14 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
     subjects = [ch for ch in clause.children if ch.dep_ in {"nsubj", "nsubjpass"}]
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTERS:
         subjects.append(clause.head)  # "in December announced it was suspending": dated report
-    past_tense = clause.tag_ == "VBD" or (
-        clause.tag_ == "VBN"
-        and any(a.lower_ in {"was", "were", "had"} for a in clause.children if a.dep_ in _AUX)
+    past_tense = (
+        clause.tag_ == "VBD"
+        or clause.head.tag_ == "VBD"
+        and clause.dep_ == "ccomp"
+        or (
+            clause.tag_ == "VBN"
+            and any(a.lower_ in {"was", "were", "had"} for a in clause.children if a.dep_ in _AUX)
+        )
     )
     year = token.doc._.year
     if year:

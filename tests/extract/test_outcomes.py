@@ -294,3 +294,23 @@ def test_could_not_conclude_a_deal_is_deadlock(nlp: Language) -> None:
 
 def test_concluding_the_negotiations_is_an_agreement(nlp: Language) -> None:
     assert "agreement" in kinds(nlp, "Norway and the EU have concluded the negotiations on fish.")
+
+
+def test_pulling_out_of_the_process_is_a_collapse(nlp: Language) -> None:
+    text = "The government pulled out of the peace process last week, officials said."
+    assert "collapsed" in kinds(nlp, text)
+
+
+def test_agreeing_to_sign_an_accord_is_scheduled(nlp: Language) -> None:
+    found = kinds(nlp, "Most factions have agreed to sign an accord in Lome next month.")
+    assert "scheduled" in found and "agreement" not in found
+
+
+def test_a_signed_press_statement_is_no_deal(nlp: Language) -> None:
+    text = "In a statement signed by its spokesman, the front denounced the raid on the talks."
+    assert "agreement" not in kinds(nlp, text)
+
+
+def test_mulling_a_walkout_is_no_walkout(nlp: Language) -> None:
+    text = "The opposition is mulling pulling out of the talks with the government."
+    assert "collapsed" not in kinds(nlp, text)
