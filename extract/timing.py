@@ -20,14 +20,22 @@ _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[0-3]\d\b")
 _MONTH_RE = "(?:" + "|".join([*_MONTHS, "sept", *(m[:3] for m in _MONTHS)]) + r")\.?"
 _FULL_DATE = re.compile(
-    rf"\b(?P<m1>{_MONTH_RE})\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
-    rf"|\b[0-3]?\d(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\s+(?P<y2>(?:19|20)\d\d)\b",
+    rf"\b(?P<m1>{_MONTH_RE})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\s+(?P<y2>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# "MUSCAT, April 26 —": a dateline with month and day but no year
+_DATELINE_DAY = re.compile(
+    rf"^[A-Z][A-Za-z .'/-]*,\s+(?P<m>(?i:{_MONTH_RE}))\s+(?P<d>[0-3]?\d)\b", re.M
+)
+# Reports give the weekday for the past week and the date for what is older.
+_RECENT_DAYS = 7
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
-def _date_is_past(text: str, published: tuple[int, int] | None, past_tense: bool = False) -> bool:
+def _date_is_past(
+    text: str, published: tuple[int, int] | None, past_tense: bool = False, day: int | None = None
+) -> bool:
     """A date adverbial that points before the article's own month. Told in the past
     tense, a month other than the article's is last year's ("signed in November", in a
     January report); with no publication date, a bare month ("broke down in August") is
@@ -47,6 +55,10 @@ def _date_is_past(text: str, published: tuple[int, int] | None, past_tense: bool
             continue
         if published and (month < published[1] or (past_tense and month > published[1])):
             return True
+        days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
+        if published and day and month == published[1] and days:
+            if max(days) <= day - _RECENT_DAYS:
+                return True  # "on April 12", in a report of April 26
         if not published and past_tense and not has_day:
             return True
     return False
@@ -157,7 +169,12 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                     "nummod",
                     "compound",
                     "acl",
-                } and _date_is_past(" ".join(t.text for t in child.subtree), published, past_tense):
+                } and _date_is_past(
+                    " ".join(t.text for t in child.subtree),
+                    published,
+                    past_tense,
+                    token.doc._.published_day,
+                ):
                     return True
     return False
 
@@ -165,20 +182,20 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
 def article_year(doc: Doc) -> int | None:
     """The year the article speaks from: its publication date, else the dateline, else the
     latest year it mentions (an undated report is rarely older than what it recalls)."""
-    if doc._.published:
-        return doc._.published[0]
     head = doc.text[:400]
     iso = _ISO_DATE.search(head)
+    dated = _FULL_DATE.search(doc.text[:1500])
+    if doc._.published:
+        if dated and _month_of(dated) == doc._.published[1]:
+            doc._.published_day = int(dated.group("d1") or dated.group("d2"))
+        return doc._.published[0]
     if iso:
         doc._.published = (int(iso.group(1)), int(iso.group(2)))
+        doc._.published_day = int(iso.group(0)[-2:])
         return doc._.published[0]
-    dated = _FULL_DATE.search(doc.text[:1500])
     if dated:  # "Updated May 12, 2025", "29 Oct 2025": the page's own date line
-        month = dated.group("m1") or dated.group("m2")
-        doc._.published = (
-            int(dated.group("y1") or dated.group("y2")),
-            _MONTH_ABBR[month[:3].lower()],
-        )
+        doc._.published = (int(dated.group("y1") or dated.group("y2")), _month_of(dated))
+        doc._.published_day = int(dated.group("d1") or dated.group("d2"))
         return doc._.published[0]
     match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
     if match:
@@ -188,4 +205,18 @@ def article_year(doc: Doc) -> int | None:
         return int(match.group(0))
     # Undated: news tells current events by weekday, so an explicit year marks a recall.
     years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
-    return max(years) + 1 if years else None
+    year = max(years) + 1 if years else None
+    dateline = _DATELINE_DAY.search(doc.text[:600])
+    if dateline:  # the year may stay unknown (0): the month and day still date the report
+        doc._.published = (year or 0, _MONTH_ABBR[dateline.group("m").rstrip(".")[:3].lower()])
+        doc._.published_day = int(dateline.group("d"))
+    return year
+
+
+def _month_of(match: re.Match[str]) -> int:
+    month = match.group("m1") or match.group("m2")
+    return _MONTH_ABBR[month.rstrip(".")[:3].lower()]
+
+
+if not Doc.has_extension("published_day"):
+    Doc.set_extension("published_day", default=None)

@@ -314,3 +314,14 @@ def test_a_signed_press_statement_is_no_deal(nlp: Language) -> None:
 def test_mulling_a_walkout_is_no_walkout(nlp: Language) -> None:
     text = "The opposition is mulling pulling out of the talks with the government."
     assert "collapsed" not in kinds(nlp, text)
+
+
+def test_a_date_two_weeks_before_the_dateline_is_background(nlp: Language) -> None:
+    text = (
+        "LUSAKA, June 28 —\n\nThe rebels and the government signed a truce on June 9. "
+        "The two delegations met again in Lusaka on Saturday."
+    )
+    doc = nlp(text)
+    truces = [e for e in doc._.events if e.kind == "ceasefire"]
+    assert doc._.published_day == 28
+    assert truces and not any(e.current for e in truces)
