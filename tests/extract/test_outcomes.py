@@ -325,3 +325,7 @@ def test_a_date_two_weeks_before_the_dateline_is_background(nlp: Language) -> No
     truces = [e for e in doc._.events if e.kind == "ceasefire"]
     assert doc._.published_day == 28
     assert truces and not any(e.current for e in truces)
+
+
+def test_requesting_talks_is_scheduled(nlp: Language) -> None:
+    assert "scheduled" in kinds(nlp, "The junta requested a dialogue with the regional bloc.")
