@@ -110,8 +110,9 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         for ch in clause.children
     ):
         return True
-    if token.dep_ == "pobj" and token.head.lower_ in {"since", "after", "following", "before"}:
-        return True
+    if token.dep_ == "pobj" and token.head.lower_ in {"since", "before"}:
+        return True  # "said after the talks", "following the close of the round": the
+        # event just before the report is still the news; dates decide when it is older
     for node in {token, clause}:
         if node.dep_ in {"pcomp", "pobj"} and node.head.lower_ in {"since", "after", "before"}:
             return True

@@ -329,3 +329,9 @@ def test_a_date_two_weeks_before_the_dateline_is_background(nlp: Language) -> No
 
 def test_requesting_talks_is_scheduled(nlp: Language) -> None:
     assert "scheduled" in kinds(nlp, "The junta requested a dialogue with the regional bloc.")
+
+
+def test_following_the_close_of_a_round_is_current(nlp: Language) -> None:
+    doc = nlp("The envoy spoke to reporters following the close of the fifth round of talks.")
+    held = [e for e in doc._.events if e.kind == "ongoing"]
+    assert held and all(e.current for e in held)
