@@ -36,7 +36,7 @@ def _related(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "compound", "oprd", "poss"}:
             out.append(child)
-            if child.lemma_.lower() in _SHARE_NOUNS:  # "suspended its participation in X"
+            if child.lemma_.lower() in _SHARE_NOUNS | _QUANTITY_NOUNS:  # "participation in X"
                 out.extend(g for p in child.children if p.dep_ == "prep" for g in p.children)
         elif child.dep_ in {"prep", "agent", "prt"}:
             out.extend(g for g in child.children if g.dep_ == "pobj")
@@ -60,6 +60,8 @@ def _related(token: Token) -> list[Token]:
 
 
 _SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
+# "concluded a new set of agreements": the quantity is not what was concluded
+_QUANTITY_NOUNS = frozenset({"set", "series", "package", "number", "pair", "raft", "batch"})
 
 _CLASSES = ("truce", "deal", "talk")  # the more specific reading first
 _SOURCES = frozenset({"say", "confirm", "announce", "state", "report", "add", "note", "show"})
@@ -267,11 +269,21 @@ def _reported_past(clause: Token) -> bool:
     )
 
 
+_PRESUPPOSING = frozenset({"why", "how"})
+
+
+def _yes_no_question(token: Token) -> bool:
+    """ "Will the truce hold?" asks; "Why did the talks fail?" presupposes that they did."""
+    sent = token.sent
+    if not sent.text.rstrip().endswith("?"):
+        return False
+    return not any(t.lower_ in _PRESUPPOSING for t in token.doc[sent.start : token.i])
+
+
 def is_irrealis(token: Token, kind: str) -> bool:
     """Modal, conditional, warned-of or asked-about: not an event that happened."""
     c = cues()
-    sent = token.sent
-    if sent.text.rstrip().endswith("?"):
+    if _yes_no_question(token):
         return True
     for child in token.children:  # "agreed in principle": not yet agreed
         if child.dep_ == "prep" and any(g.lower_ == "principle" for g in child.children):
@@ -355,7 +367,8 @@ def find_events(
         has_target = any(
             target_class(t) or (t.pos_ == "VERB" and t.lemma_ in _TALK_VERBS) for t in sent
         )
-        if not has_target or sent.text.rstrip().endswith("?"):
+        asks = sent.text.rstrip().endswith("?") and not any(t.lower_ in _PRESUPPOSING for t in sent)
+        if not has_target or asks:
             continue
         seen: set[tuple[int, str]] = set()
         for token in sent:

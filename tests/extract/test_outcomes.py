@@ -335,3 +335,17 @@ def test_following_the_close_of_a_round_is_current(nlp: Language) -> None:
     doc = nlp("The envoy spoke to reporters following the close of the fifth round of talks.")
     held = [e for e in doc._.events if e.kind == "ongoing"]
     assert held and all(e.current for e in held)
+
+
+def test_why_question_presupposes_its_event(nlp: Language) -> None:
+    text = "Why have the border talks in Arusha failed to make any headway?"
+    assert "deadlock" in kinds(nlp, text)
+
+
+def test_yes_no_question_is_no_event(nlp: Language) -> None:
+    assert "deadlock" not in kinds(nlp, "Have the border talks in Arusha stalled?")
+
+
+def test_a_set_of_agreements_is_agreements(nlp: Language) -> None:
+    text = "The two governments have concluded a new set of agreements on trade."
+    assert "agreement" in kinds(nlp, text)
