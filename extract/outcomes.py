@@ -612,6 +612,8 @@ def _is_argument(target: Token | None, anchor: Token) -> bool:
     if target is None:
         return False
     if target.head.i == anchor.i:
+        if target.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in anchor.children):
+            return False  # "the accord ends a decade of clashes": the deal does the ending
         return target.dep_ in {"dobj", "nsubj", "nsubjpass", "poss"}
     return target.dep_ == "pobj" and target.head.lower_ == "of" and target.head.head.i == anchor.i
 

@@ -79,6 +79,15 @@ _AUX = frozenset({"aux", "auxpass"})
 _NOW = frozenset({"new", "latest", "fresh", "current", "today"})
 
 
+def _recalls(relative: Token) -> bool:
+    """A reduced relative ("the truce agreed in Doha") describes a thing by its past; a full
+    one about the subject of the news ("The deal, which was announced on Wednesday, ...")
+    can report the news itself, so only a relative on a non-subject recalls."""
+    if relative.dep_ == "acl":
+        return True
+    return relative.head.dep_ not in {"nsubj", "nsubjpass"}
+
+
 def is_background(token: Token, published: tuple[int, int] | None) -> bool:
     """Recalled rather than reported: past perfect, a past time adverbial, a reduced
     relative clause ("the truce agreed in Doha"), or an event inside "since/after X"."""
@@ -92,7 +101,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         auxes = [ch for ch in node.children if ch.dep_ in {"aux", "auxpass"}]
         if any(a.lemma_ == "have" and a.tag_ == "VBD" for a in auxes):
             return True
-    if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"}:
+    if token.dep_ in {"acl", "relcl"} and token.tag_ in {"VBN", "VBD"} and _recalls(token):
         return True
     if (
         token.dep_ in {"amod", "compound"}
@@ -103,7 +112,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         return True  # "the Qatar-brokered truce", "the signed accord": it existed before
     if in_link_line(token):
         return True
-    if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"}:
+    if clause.dep_ in {"relcl", "acl"} and clause.tag_ in {"VBD", "VBN"} and _recalls(clause):
         return True
     if clause.dep_ == "advcl" and any(
         ch.dep_ in {"mark", "advmod"} and ch.lower_ in {"after", "since", "before", "when", "once"}

@@ -349,3 +349,14 @@ def test_yes_no_question_is_no_event(nlp: Language) -> None:
 def test_a_set_of_agreements_is_agreements(nlp: Language) -> None:
     text = "The two governments have concluded a new set of agreements on trade."
     assert "agreement" in kinds(nlp, text)
+
+
+def test_relative_clause_on_the_subject_reports_the_news(nlp: Language) -> None:
+    doc = nlp("The accord, which was signed in Lome, ends a decade of border clashes.")
+    deals = [e for e in doc._.events if e.kind == "agreement"]
+    assert deals and any(e.current for e in deals)
+
+
+def test_a_deal_that_ends_a_war_is_not_ended(nlp: Language) -> None:
+    text = "The accord, which was signed in Lome, ends a decade of border clashes."
+    assert "collapsed" not in kinds(nlp, text)
