@@ -270,6 +270,8 @@ def _reported_past(clause: Token) -> bool:
 
 
 _PRESUPPOSING = frozenset({"why", "how"})
+# "urged them to delay the dialogue": whatever is urged, the dialogue is on the calendar
+_DELAYING = frozenset({"postpone", "delay", "reschedule", "defer"})
 
 
 def _yes_no_question(token: Token) -> bool:
@@ -309,7 +311,8 @@ def is_irrealis(token: Token, kind: str) -> bool:
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
         phrasal = any(ch.dep_ == "prt" for ch in node.children)  # "call off" is no call
-        if depth and node.lemma_.lower() in c["hedges"] and not phrasal:
+        delaying = kind == "scheduled" and _key(token) in _DELAYING
+        if depth and node.lemma_.lower() in c["hedges"] and not phrasal and not delaying:
             if future_ok and node.lemma_.lower() in _LOOKING_AHEAD:
                 continue
             return True

@@ -360,3 +360,8 @@ def test_relative_clause_on_the_subject_reports_the_news(nlp: Language) -> None:
 def test_a_deal_that_ends_a_war_is_not_ended(nlp: Language) -> None:
     text = "The accord, which was signed in Lome, ends a decade of border clashes."
     assert "collapsed" not in kinds(nlp, text)
+
+
+def test_urging_a_delay_keeps_the_talks_scheduled(nlp: Language) -> None:
+    text = "The mediator urged the government to delay the national dialogue by a month."
+    assert "scheduled" in kinds(nlp, text)
