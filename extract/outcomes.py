@@ -231,6 +231,10 @@ def _under_failure(node: Token) -> bool:
         return True
     if head.dep_ == "acomp" and head.lemma_.lower() == "unable":
         return True
+    if head.lemma_.lower() in {"have", "be", "remain"} and any(
+        c.lower_ == "yet" for c in head.children
+    ):
+        return True  # "have yet to reach a deal", "remain yet to meet"
     return head.lemma_.lower() == "deadline" and head.head.lemma_.lower() in {"miss", "pass"}
 
 

@@ -365,3 +365,8 @@ def test_a_deal_that_ends_a_war_is_not_ended(nlp: Language) -> None:
 def test_urging_a_delay_keeps_the_talks_scheduled(nlp: Language) -> None:
     text = "The mediator urged the government to delay the national dialogue by a month."
     assert "scheduled" in kinds(nlp, text)
+
+
+def test_yet_to_reach_a_deal_is_deadlock(nlp: Language) -> None:
+    found = kinds(nlp, "The two delegations have yet to reach a deal on the river border.")
+    assert "deadlock" in found and "agreement" not in found
