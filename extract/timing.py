@@ -82,7 +82,12 @@ _NOW = frozenset({"new", "latest", "fresh", "current", "today"})
 def _recalls(relative: Token) -> bool:
     """A reduced relative ("the truce agreed in Doha") describes a thing by its past; a full
     one about the subject of the news ("The deal, which was announced on Wednesday, ...")
-    can report the news itself, so only a relative on a non-subject recalls."""
+    can report the news itself, so only a relative on a non-subject recalls. A headline
+    drops its auxiliary, so there the participle on the head noun is the predicate ("Peace
+    talks suspended after attack")."""
+    in_headline = relative.sent.start_char < relative.doc._.headline_end
+    if in_headline and relative.head.dep_ == "ROOT" and relative.head.pos_ in {"NOUN", "PROPN"}:
+        return False
     if relative.dep_ == "acl":
         return True
     return relative.head.dep_ not in {"nsubj", "nsubjpass"}
@@ -228,5 +233,7 @@ def _month_of(match: re.Match[str]) -> int:
     return _MONTH_ABBR[month.rstrip(".")[:3].lower()]
 
 
+if not Doc.has_extension("headline_end"):
+    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("published_day"):
     Doc.set_extension("published_day", default=None)

@@ -370,3 +370,7 @@ def test_urging_a_delay_keeps_the_talks_scheduled(nlp: Language) -> None:
 def test_yet_to_reach_a_deal_is_deadlock(nlp: Language) -> None:
     found = kinds(nlp, "The two delegations have yet to reach a deal on the river border.")
     assert "deadlock" in found and "agreement" not in found
+
+
+def test_headline_participle_is_the_news(nlp: Language) -> None:
+    assert "collapsed" in headline_kinds(nlp, "Border talks suspended after shelling")
