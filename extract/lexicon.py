@@ -33,7 +33,36 @@ def cues() -> dict:
     return {"target_of": target_of, "rules": rules, "condition_triggers": triggers, **sets}
 
 
-_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back"})
+# Head nouns that name the talks themselves, whatever they are about ("truce negotiations").
+_TALK_HEADS = frozenset(
+    {"talk", "talks", "negotiation", "negotiations", "dialogue", "summit", "meeting", "round"}
+    | {"session", "discussion", "consultation", "conference", "parley", "negotiator"}
+)
+
+
+@lru_cache(maxsize=1)
+def verb_forms() -> dict[str, str]:
+    """Inflected forms of the one-word anchors ("signs", "signed", "agrees"), for the
+    headlines the tagger reads as names: "Myanmar Signs Ceasefire Deal"."""
+    forms: dict[str, str] = {}
+    for lemma in cues()["rules"]:
+        if " " in lemma or not lemma.isalpha():
+            continue
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        candidates = {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing"}
+        if lemma.endswith("y"):
+            candidates |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+        for form in candidates:
+            forms.setdefault(form, lemma)
+    return forms
+
+
+_JOINT_ONLY = frozenset({"statement"})
+
+# "the peace team", "peace activists": a modifier too vague to make its noun a target
+_VAGUE_MODIFIERS = frozenset({"peace"})
+
+_PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back", "ahead"})
 
 
 def _key(token: Token) -> str:
@@ -44,20 +73,30 @@ def anchor_key(token: Token) -> str:
     """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
     key = _key(token)
     if token.pos_ == "VERB":
+        if key == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in token.children):
+            return "take place"
         for child in token.children:
-            if child.dep_ in {"prt", "advmod", "acomp"} and child.lower_ in _PARTICLES:
+            if child.dep_ in {"prt", "advmod", "acomp", "prep"} and child.lower_ in _PARTICLES:
                 return f"{key} {child.lower_}"
     return key
 
 
 def target_class(token: Token) -> str | None:
-    """truce beats deal beats talk within one noun phrase ("ceasefire agreement")."""
+    """truce beats deal beats talk within one noun phrase ("ceasefire agreement"), except
+    that talks about a truce are still talks: "ceasefire talks ended without a deal" is a
+    deadlock of the talks, not a broken truce."""
     table = cues()["target_of"]
     if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
         return None
     found = {table.get(_key(token)), table.get(token.lower_)}
+    if _key(token) in _JOINT_ONLY and not any(
+        c.lower_ in {"joint", "common"} for c in token.children
+    ):
+        found -= {"deal"}  # "a statement signed by the spokesman" is no deal; a joint one is
+    if "talk" in found and token.lemma_.lower() in _TALK_HEADS:
+        return "talk"
     for child in token.children:
-        if child.dep_ in {"compound", "amod", "nmod"}:
+        if child.dep_ in {"compound", "amod", "nmod"} and child.lower_ not in _VAGUE_MODIFIERS:
             found.add(table.get(_key(child)) or table.get(child.lower_))
     for cls in ("truce", "deal", "talk"):
         if cls in found:
@@ -67,7 +106,7 @@ def target_class(token: Token) -> str | None:
 
 def chain(token: Token, limit: int = 4) -> list[Token]:
     out = [token]
-    while len(out) <= limit and out[-1].head is not out[-1]:
+    while len(out) <= limit and out[-1].head.i != out[-1].i:  # spaCy makes new Token objects
         if out[-1].dep_ in {"ccomp"} and out[-1].head.lemma_ == "say":
             break  # reported speech: the reporting verb does not hedge its content
         out.append(out[-1].head)

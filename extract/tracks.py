@@ -39,6 +39,20 @@ def _weight(sent: Span, reading: Reading, order: int) -> float:
     return 2.0 if order <= 1 else 1.5 if order <= 3 else 1.0 if order <= 8 else 0.7
 
 
+# "Held" is the least an article can say about talks; what came of them is the news.
+_YIELD_SHARE = 0.4
+
+
+def _more_specific(weights: dict[str, float]) -> str | None:
+    """When talks were held and the article also says how they went (constructive, stuck,
+    a deal), that outcome is the status, unless it is only a faint mention."""
+    outcomes = {k: w for k, w in weights.items() if k not in {"ongoing", "scheduled"}}
+    if not outcomes:
+        return None
+    best = max(outcomes, key=outcomes.__getitem__)
+    return best if outcomes[best] >= _YIELD_SHARE * weights["ongoing"] else None
+
+
 def choose_status(reading: Reading, events: list[Cue]) -> tuple[str | None, float]:
     weights: dict[str, float] = defaultdict(float)
     sentences = list(reading.doc.sents)
@@ -53,6 +67,8 @@ def choose_status(reading: Reading, events: list[Cue]) -> tuple[str | None, floa
     if not weights:
         return None, 0.0
     kind = max(weights, key=weights.__getitem__)
+    if kind == "ongoing":
+        kind = _more_specific(weights) or kind
     total = sum(weights.values())
     return kind, round(min(1.0, weights[kind] / total), 2)
 
