@@ -298,7 +298,7 @@ def _anchor(token: Token) -> Token:
     "the capital, X" act through "city"/"capital"; "in A and B" through A."""
     for _ in range(3):
         head = token.head
-        if token.dep_ == "conj" and head is not token:
+        if token.dep_ == "conj" and head.i != token.i:
             token = head
             continue
         if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS:
@@ -386,7 +386,7 @@ def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
     Another event's gathering passes the question on to what governs it."""
     for _ in range(depth):
         if _named_gathering(token, parties):
-            if token.head is token or _beside(token):
+            if token.head.i == token.i or _beside(token):
                 return False
             token = token.head
             continue
@@ -396,7 +396,7 @@ def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
             c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in token.children
         ):
             return True
-        if token.pos_ in {"VERB", "AUX"} or token.head is token:
+        if token.pos_ in {"VERB", "AUX"} or token.head.i == token.i:
             return False  # a clause about something else: "retreat at X", "said in X"
         token = token.head
     return False
@@ -412,7 +412,7 @@ def _clause_time(token: Token) -> float:
             return -0.4  # negative: ahead, to be judged against the status
         if words & _BEHIND_WORDS or _recalled(token):
             return 0.3
-        if token.pos_ == "VERB" or token.head is token:
+        if token.pos_ == "VERB" or token.head.i == token.i:
             break
         token = token.head
     return 1.0
@@ -733,7 +733,7 @@ def _only_ahead_sentences(events: list[Cue], status: str | None) -> set[int]:
 def _clause(token: Token) -> int:
     """The verb heading the clause a token is in (its index)."""
     for _ in range(8):
-        if token.pos_ in {"VERB", "AUX"} or token.head is token:
+        if token.pos_ in {"VERB", "AUX"} or token.head.i == token.i:
             return token.i
         token = token.head
     return token.i
@@ -1002,7 +1002,7 @@ def _past_perfect(token: Token) -> bool:
             perfect = any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in token.children)
             already = any(c.lower_ == "already" for c in token.children)
             return perfect and (already or _recalled(token))
-        if token.head is token:
+        if token.head.i == token.i:
             return False
         token = token.head
     return False
