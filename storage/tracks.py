@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import changes, outbox
-from storage.models import Story, StorySource, Track, TrackCondition, TrackEvent, Transition
+from storage import changes, matching, outbox
+from storage.models import (
+    Story,
+    StorySource,
+    Track,
+    TrackAlias,
+    TrackCondition,
+    TrackEvent,
+    TrackName,
+    Transition,
+)
 from storage.records import AlertRule, EventRecord, SourceRecord, StoryRecord, TrackReport
+
+# Tracks sharing a party that a report is compared with, the most recently created first:
+# a busy party (the United States) is in many tracks, and old ones rarely come back.
+MAX_CANDIDATES = 50
 
 
 @dataclass(frozen=True)
@@ -122,11 +135,18 @@ def record_story(
     at = min(record.published_at or now, now)
     transition_ids: list[int] = []
     alert_ids: list[int] = []
+    moved: set[int] = set()
     for report in record.tracks:
         if not report.parties:
             continue
-        track = _upsert_track(session, report, now=now)
+        track = _resolve_track(session, report, at=at, now=now)
+        assert track.id is not None
         _add_timeline(session, track, story.id, report, at=at, url=record.source.url)
+        # Two reports of one article resolved to one track (a stray party made them two):
+        # the first, the article's main one, says the status.
+        if track.id in moved:
+            continue
+        moved.add(track.id)
         transition, is_new = _apply_status(
             session, track, story.id, report, at=at, url=record.source.url, now=now
         )
@@ -140,29 +160,143 @@ def record_story(
     return RecordedStory(story.id, tuple(transition_ids), tuple(alert_ids))
 
 
-def _upsert_track(session: Session, report: TrackReport, *, now: datetime) -> Track:
+def _resolve_track(session: Session, report: TrackReport, *, at: datetime, now: datetime) -> Track:
+    """The track this report is about: the one its party set already resolved to, else the
+    best match by party overlap (see `storage.matching`), else a new track."""
+    track_id = session.exec(select(TrackAlias.track_id).where(TrackAlias.key == report.key)).first()
+    new_parties: frozenset[str] = frozenset()
+    if track_id is None:
+        match = matching.best_match(
+            frozenset(report.parties),
+            frozenset(report.mediators),
+            report.venue,
+            at,
+            _candidates(session, report),
+        )
+        if match is None:
+            return _new_track(session, report, at=at, now=now)
+        track_id, new_parties = match.track_id, match.new_parties
+        session.add(TrackAlias(key=report.key, track_id=track_id))
     # Lock the track row (PostgreSQL) so two workers cannot both move it from the same
     # status; SQLite serialises writers anyway.
-    track = session.exec(select(Track).where(Track.key == report.key).with_for_update()).first()
-    if track is None:
-        track = Track(
-            key=report.key,
-            parties=sorted(set(report.parties)),
-            mediators=sorted(set(report.mediators)),
-            venue=report.venue,
-            round=report.round,
-            created_at=now,
-            updated_at=now,
+    track = session.exec(select(Track).where(Track.id == track_id).with_for_update()).one()
+    _update_track(session, track, report, new_parties, at=at, now=now)
+    return track
+
+
+def _candidates(session: Session, report: TrackReport) -> list[matching.Candidate]:
+    """The tracks sharing a party with the report, newest first, read by the name index."""
+    ids = session.exec(
+        select(TrackName.track_id)
+        .where(TrackName.role == "party", col(TrackName.name).in_(set(report.parties)))
+        .distinct()
+        .order_by(col(TrackName.track_id).desc())
+        .limit(MAX_CANDIDATES)
+    ).all()
+    if not ids:
+        return []
+    names: dict[int, dict[str, set[str]]] = {
+        i: {"party": set(), "mediator": set(), "venue": set()} for i in ids
+    }
+    for track_id, role, name in session.exec(
+        select(TrackName.track_id, TrackName.role, TrackName.name).where(
+            col(TrackName.track_id).in_(ids)
         )
-        session.add(track)
-        session.flush()
-        return track
+    ).all():
+        names[track_id].setdefault(role, set()).add(name)
+    last = dict(
+        session.exec(select(Track.id, Track.last_report_at).where(col(Track.id).in_(ids))).all()
+    )
+    return [
+        matching.Candidate(
+            track_id=i,
+            parties=frozenset(names[i]["party"]),
+            mediators=frozenset(names[i]["mediator"]),
+            venues=frozenset(names[i]["venue"]),
+            last_report_at=_aware(last.get(i)),
+        )
+        for i in ids
+    ]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; they were stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _new_track(session: Session, report: TrackReport, *, at: datetime, now: datetime) -> Track:
+    track = Track(
+        key=report.key,
+        parties=sorted(set(report.parties)),
+        mediators=sorted(set(report.mediators)),
+        venue=report.venue,
+        round=report.round,
+        last_report_at=at,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(track)
+    session.flush()
+    assert track.id is not None
+    session.add(TrackAlias(key=report.key, track_id=track.id))
+    _add_names(session, track.id, report, set())
+    session.flush()
+    return track
+
+
+def _update_track(
+    session: Session,
+    track: Track,
+    report: TrackReport,
+    new_parties: frozenset[str],
+    *,
+    at: datetime,
+    now: datetime,
+) -> None:
+    """Fold the report into the track: a third party joins, mediators accumulate, and the
+    venue and round follow the newest report that names them."""
+    assert track.id is not None
+    known = set(
+        session.exec(
+            select(TrackName.role, TrackName.name).where(TrackName.track_id == track.id)
+        ).all()
+    )
+    if new_parties:
+        track.parties = sorted(set(track.parties) | new_parties)
     merged = sorted(set(track.mediators) | set(report.mediators))
     if merged != track.mediators:
         track.mediators = merged
+    last = _aware(track.last_report_at)
+    if last is None or at >= last:
+        track.last_report_at = at
+        if report.venue:
+            track.venue = report.venue
+        if report.round:
+            track.round = report.round
     track.updated_at = now
     session.add(track)
-    return track
+    _add_names(session, track.id, report, known, parties=new_parties)
+    session.flush()
+
+
+def _add_names(
+    session: Session,
+    track_id: int,
+    report: TrackReport,
+    known: set[tuple[str, str]],
+    *,
+    parties: frozenset[str] | None = None,
+) -> None:
+    """Index the report's names under the track. Only the track's own parties are indexed
+    as parties (a stray party of a matched report is not), so candidates stay honest."""
+    names = {("party", p) for p in (report.parties if parties is None else parties)}
+    names |= {("mediator", m) for m in report.mediators}
+    if report.venue:
+        names.add(("venue", report.venue))
+    for role, name in sorted(names - known):
+        session.add(TrackName(track_id=track_id, role=role, name=name))
 
 
 def _add_timeline(
@@ -229,10 +363,6 @@ def _apply_status(
         )
         session.add(transition)
         track.status, track.status_at = change.to_status, at
-        if report.venue:
-            track.venue = report.venue
-        if report.round:
-            track.round = report.round
         session.add(track)
         session.flush()
         return transition, True
