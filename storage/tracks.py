@@ -381,7 +381,66 @@ def _apply_status(
         session.add(latest)
         session.flush()
         return latest, False
+    if change.kind == "late":
+        _place_late(session, track, story_id, report, at=at, url=url, now=now)
     return None, False
+
+
+def _place_late(
+    session: Session,
+    track: Track,
+    story_id: int,
+    report: TrackReport,
+    *,
+    at: datetime,
+    url: str,
+    now: datetime,
+) -> None:
+    """An older report arriving after newer ones takes its place in the history, at its
+    own time, so the timeline does not depend on the order articles arrive in. It neither
+    moves the current status nor alerts: it is old news."""
+    assert track.id is not None
+    before = session.exec(
+        select(Transition)
+        .where(Transition.track_id == track.id, col(Transition.at) <= at)
+        .order_by(col(Transition.at).desc(), col(Transition.id).desc())
+    ).first()
+    after = session.exec(
+        select(Transition)
+        .where(Transition.track_id == track.id, col(Transition.at) > at)
+        .order_by(col(Transition.at), col(Transition.id))
+    ).first()
+    in_force = before.to_status if before is not None else None
+    evidence = report.evidence()
+    sentence = evidence.sentence if evidence else ""
+    if report.status == in_force:
+        if before is not None:
+            before.sources = _independent_sources(session, track.id, before)
+            session.add(before)
+    elif after is not None and after.to_status == report.status and not after.correction:
+        # The same change, now known to have happened earlier: it dates from this report.
+        after.at, after.story_id, after.source_url = at, story_id, url
+        after.sentence, after.confidence = sentence, report.confidence
+        after.sources = _independent_sources(session, track.id, after)
+        session.add(after)
+    else:
+        session.add(
+            Transition(
+                track_id=track.id,
+                story_id=story_id,
+                from_status=in_force,
+                to_status=report.status,
+                at=at,
+                source_url=url,
+                sentence=sentence,
+                confidence=report.confidence,
+                recorded_at=now,
+            )
+        )
+        if after is not None and not after.correction:
+            after.from_status = report.status
+            session.add(after)
+    session.flush()
 
 
 def _revert(
