@@ -9,9 +9,9 @@ best, and a new track opens only when nothing matches well:
 
 - two or more shared parties: the same negotiation (a subset or superset, {A, B} against
   {A, B, C}, is a party missed or added);
-- one shared party, when the roles are merely swapped: the report's extra party is a
-  mediator or venue the track already knows, or the track's other party is a mediator or
-  the venue in this report;
+- one shared party, when the roles are merely swapped: the report's extra party, or the
+  track's other party, is also named as a mediator or venue (by the track's reports or by
+  this one);
 - one shared party and common ground (a shared mediator, a venue the track met at), when
   the report is close in time to the track's reports; with both a shared mediator and a
   shared venue, at any time.
@@ -44,8 +44,11 @@ class Candidate:
 @dataclass(frozen=True)
 class Match:
     track_id: int
-    # Parties the report adds to the track: a third party of a multi-party negotiation.
+    # Parties the report adds to the track: a third party of a multi-party negotiation, or
+    # the one that replaces a place.
     new_parties: frozenset[str]
+    # Track parties that are only a place: the track's own reports name them as its venue.
+    places: frozenset[str] = frozenset()
 
 
 def best_match(
@@ -65,8 +68,14 @@ def best_match(
         return None
     score, chosen = max(scored, key=lambda pair: pair[0])
     extra = parties - chosen.parties - chosen.mediators
-    shared = len(parties & chosen.parties)
-    return Match(chosen.track_id, frozenset(extra) if shared >= 2 else frozenset())
+    if len(parties & chosen.parties) >= 2:
+        return Match(chosen.track_id, frozenset(extra))
+    # "North Korea and Singapore" met in Singapore; the next report names the United
+    # States: the place gives way to the party, unless that one is a place too.
+    places = (chosen.parties - parties) & chosen.venues
+    if places and extra and not extra & (chosen.venues | ({venue} if venue else set())):
+        return Match(chosen.track_id, frozenset(extra), frozenset(places))
+    return Match(chosen.track_id, frozenset())
 
 
 def _score(
@@ -100,12 +109,10 @@ def _score(
 def _roles_swapped(
     parties: frozenset[str], mediators: frozenset[str], venue: str | None, candidate: Candidate
 ) -> bool:
-    """The report names as a party what the track knows as a mediator or venue, or the
-    other way round."""
+    """A party on one side that either side also knows as a mediator or a venue: the
+    report's extra party, or the track's other party ("North Korea and Singapore" for the
+    summit held in Singapore)."""
+    elsewhere = candidate.mediators | candidate.venues | mediators | ({venue} if venue else set())
     extra = parties - candidate.parties
-    known_elsewhere = candidate.mediators | candidate.venues
-    if extra and extra <= known_elsewhere:
-        return True
     others = candidate.parties - parties
-    here_elsewhere = mediators | ({venue} if venue else set())
-    return bool(others & here_elsewhere)
+    return bool(extra and extra <= elsewhere) or bool(others & elsewhere)

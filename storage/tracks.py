@@ -165,6 +165,7 @@ def _resolve_track(session: Session, report: TrackReport, *, at: datetime, now: 
     best match by party overlap (see `storage.matching`), else a new track."""
     track_id = session.exec(select(TrackAlias.track_id).where(TrackAlias.key == report.key)).first()
     new_parties: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
     if track_id is None:
         match = matching.best_match(
             frozenset(report.parties),
@@ -175,13 +176,30 @@ def _resolve_track(session: Session, report: TrackReport, *, at: datetime, now: 
         )
         if match is None:
             return _new_track(session, report, at=at, now=now)
-        track_id, new_parties = match.track_id, match.new_parties
+        track_id, new_parties, places = match.track_id, match.new_parties, match.places
         session.add(TrackAlias(key=report.key, track_id=track_id))
     # Lock the track row (PostgreSQL) so two workers cannot both move it from the same
     # status; SQLite serialises writers anyway.
     track = session.exec(select(Track).where(Track.id == track_id).with_for_update()).one()
+    if places:
+        _drop_places(session, track, places)
     _update_track(session, track, report, new_parties, at=at, now=now)
     return track
+
+
+def _drop_places(session: Session, track: Track, places: frozenset[str]) -> None:
+    """Track parties that turned out to be the venue stop being parties."""
+    assert track.id is not None
+    track.parties = sorted(set(track.parties) - places)
+    for row in session.exec(
+        select(TrackName).where(
+            TrackName.track_id == track.id,
+            TrackName.role == "party",
+            col(TrackName.name).in_(places),
+        )
+    ).all():
+        session.delete(row)
+    session.flush()
 
 
 def _candidates(session: Session, report: TrackReport) -> list[matching.Candidate]:
@@ -230,7 +248,7 @@ def _new_track(session: Session, report: TrackReport, *, at: datetime, now: date
     track = Track(
         key=report.key,
         parties=sorted(set(report.parties)),
-        mediators=sorted(set(report.mediators)),
+        mediators=sorted(set(report.mediators) - set(report.parties)),
         venue=report.venue,
         round=report.round,
         last_report_at=at,
@@ -265,7 +283,8 @@ def _update_track(
     )
     if new_parties:
         track.parties = sorted(set(track.parties) | new_parties)
-    merged = sorted(set(track.mediators) | set(report.mediators))
+    # A name is a party or a mediator of one track, not both.
+    merged = sorted((set(track.mediators) | set(report.mediators)) - set(track.parties))
     if merged != track.mediators:
         track.mediators = merged
     last = _aware(track.last_report_at)

@@ -78,3 +78,10 @@ def test_the_best_of_several_candidates_wins() -> None:
     report = frozenset({"Russia", "Ukraine", "United States"})
     match = best_match(report, frozenset(), None, T0, tracks)
     assert match is not None and match.track_id == 2
+
+
+def test_a_tracks_party_that_is_also_its_venue_is_a_place_not_a_party() -> None:
+    tracks = [_track(1, {"Laos", "Vientiane"}, venues={"Vientiane"}, at=T0)]
+    later = T0 + timedelta(days=300)
+    match = best_match(frozenset({"Laos", "Thailand"}), frozenset(), "Bangkok", later, tracks)
+    assert match is not None and match.track_id == 1

@@ -343,3 +343,14 @@ def test_a_late_article_takes_its_place_in_the_history(database_url: str) -> Non
     with session_scope(engine) as session:
         (view,) = tracks_view(session)
     assert view["status"] == "agreement"
+
+
+def test_a_party_that_was_only_the_venue_gives_way_to_the_real_party(database_url: str) -> None:
+    engine = _engine(database_url)
+    summit = story("https://a.example/1", "agreement", T0, parties=("Eritrea", "Jeddah"))
+    _record(engine, _with(summit, venue="Jeddah"))
+    later = T0 + timedelta(days=200)
+    _record(
+        engine, story("https://a.example/2", "deadlock", later, parties=("Eritrea", "Ethiopia"))
+    )
+    assert _track_rows(engine) == [(["Eritrea", "Ethiopia"], "deadlock", "Jeddah")]
