@@ -22,7 +22,7 @@ United States in the same weeks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 # How far from the track's latest report a match on one party and one piece of common
@@ -89,6 +89,9 @@ def _score(
     shared = parties & candidate.parties
     if not shared:
         return None
+    # A name one source gives as both party and mediator says nothing about either role.
+    mediators = mediators - parties
+    candidate = replace(candidate, mediators=candidate.mediators - candidate.parties)
     common = bool(mediators & candidate.mediators) + bool(venue and venue in candidate.venues)
     recency = (
         -abs((at - candidate.last_report_at).total_seconds()) if candidate.last_report_at else 0.0
