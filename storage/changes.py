@@ -3,11 +3,12 @@
 The status of a track is the status of its most recent report by publication time, not
 by arrival, so a late article about an older round cannot override a newer status.
 
-A deal is not undone by its own aftermath: in the weeks after an agreement, articles about
-it speak of the talks that led to it, of meetings to carry it out and of "progress" on it.
-A process stage (scheduled, ongoing, progress) reported soon after an agreement leaves the
-agreement standing; a collapse, a deadlock, a ceasefire or its breach still moves it, and
-after the aftermath window a new round of talks is news again.
+A stage is not undone by its own aftermath. In the weeks after an agreement, articles about
+it speak of the talks that led to it, of meetings to carry it out and of "progress" on it;
+after talks made progress, "talks continue" says nothing new. A stage the current status
+already implies, reported soon after it, leaves the status standing; a collapse, a
+deadlock, a ceasefire or its breach still moves it, and after the aftermath window a new
+round of talks is news again. (A new round being scheduled after progress is news at once.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from typing import Literal
 ChangeKind = Literal["transition", "corroboration", "late", "no_status", "aftermath"]
 
 AFTERMATH = timedelta(days=30)
-PROCESS_STAGES = frozenset({"scheduled", "ongoing", "progress"})
+# The stages each status already implies while it is fresh.
+IMPLIES = {
+    "agreement": frozenset({"scheduled", "ongoing", "progress"}),
+    "progress": frozenset({"ongoing"}),
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,7 @@ def diff(
     if reported_status == current_status:
         return Change("corroboration", current_status, reported_status)
     if (
-        current_status == "agreement"
-        and reported_status in PROCESS_STAGES
+        reported_status in IMPLIES.get(current_status or "", frozenset())
         and current_at is not None
         and reported_at - current_at <= AFTERMATH
     ):
