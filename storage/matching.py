@@ -14,7 +14,9 @@ best, and a new track opens only when nothing matches well:
   this one);
 - one shared party and common ground (a shared mediator, a venue the track met at), when
   the report is close in time to the track's reports; with both a shared mediator and a
-  shared venue, at any time.
+  shared venue, at any time;
+- one shared party, close in time, when the other side is only described ("rebels",
+  "armed groups"): the description may be the named group.
 
 A single shared party alone is never enough: Russia negotiates with Ukraine and with the
 United States in the same weeks.
@@ -49,6 +51,9 @@ class Match:
     new_parties: frozenset[str]
     # Track parties that are only a place: the track's own reports name them as its venue.
     places: frozenset[str] = frozenset()
+    # Two or more shared parties: the report's party set is this track's for good (an
+    # alias). A match on one party holds for this report, in its context, only.
+    strong: bool = False
 
 
 def best_match(
@@ -69,7 +74,7 @@ def best_match(
     score, chosen = max(scored, key=lambda pair: pair[0])
     extra = parties - chosen.parties - chosen.mediators
     if len(parties & chosen.parties) >= 2:
-        return Match(chosen.track_id, frozenset(extra))
+        return Match(chosen.track_id, frozenset(extra), strong=True)
     # "North Korea and Singapore" met in Singapore; the next report names the United
     # States: the place gives way to the party, unless that one is a place too.
     places = (chosen.parties - parties) & chosen.venues
@@ -106,7 +111,18 @@ def _score(
     close = candidate.last_report_at is None or abs(at - candidate.last_report_at) <= CLOSE_IN_TIME
     if swapped or common >= 2 or (common == 1 and close):
         return (1, int(swapped), common, recency)
+    if close and (
+        _descriptions(parties - candidate.parties) or _descriptions(candidate.parties - parties)
+    ):
+        return (1, 0, common, recency)
     return None
+
+
+def _descriptions(names: frozenset[str]) -> bool:
+    """Every name is a description, not a name ("rebels", "armed groups", "the opposition"):
+    extraction keeps a proper name capitalised and a description as the article wrote it,
+    so "Chad and the rebels" and "Chad and FACT" a few weeks apart are one negotiation."""
+    return bool(names) and all(name[:1].islower() for name in names)
 
 
 def _roles_swapped(

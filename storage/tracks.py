@@ -25,7 +25,14 @@ from storage.models import (
     TrackName,
     Transition,
 )
-from storage.records import AlertRule, EventRecord, SourceRecord, StoryRecord, TrackReport
+from storage.records import (
+    AlertRule,
+    EventRecord,
+    SourceRecord,
+    StoryRecord,
+    TrackReport,
+    track_key,
+)
 
 # Tracks sharing a party that a report is compared with, the most recently created first:
 # a busy party (the United States) is in many tracks, and old ones rarely come back.
@@ -140,6 +147,8 @@ def record_story(
         if not report.parties:
             continue
         track = _resolve_track(session, report, at=at, now=now)
+        if track is None:
+            continue
         assert track.id is not None
         _add_timeline(session, track, story.id, report, at=at, url=record.source.url)
         # Two reports of one article resolved to one track (a stray party made them two):
@@ -160,9 +169,12 @@ def record_story(
     return RecordedStory(story.id, tuple(transition_ids), tuple(alert_ids))
 
 
-def _resolve_track(session: Session, report: TrackReport, *, at: datetime, now: datetime) -> Track:
+def _resolve_track(
+    session: Session, report: TrackReport, *, at: datetime, now: datetime
+) -> Track | None:
     """The track this report is about: the one its party set already resolved to, else the
-    best match by party overlap (see `storage.matching`), else a new track."""
+    best match by party overlap (see `storage.matching`), else a new track; None for a
+    report naming one party that matches no track (a negotiation needs two sides)."""
     track_id = session.exec(select(TrackAlias.track_id).where(TrackAlias.key == report.key)).first()
     new_parties: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
@@ -175,16 +187,30 @@ def _resolve_track(session: Session, report: TrackReport, *, at: datetime, now: 
             _candidates(session, report),
         )
         if match is None:
+            if len(set(report.parties)) < 2:
+                return None
             return _new_track(session, report, at=at, now=now)
         track_id, new_parties, places = match.track_id, match.new_parties, match.places
-        session.add(TrackAlias(key=report.key, track_id=track_id))
+        if match.strong:
+            session.add(TrackAlias(key=report.key, track_id=track_id))
     # Lock the track row (PostgreSQL) so two workers cannot both move it from the same
     # status; SQLite serialises writers anyway.
     track = session.exec(select(Track).where(Track.id == track_id).with_for_update()).one()
     if places:
         _drop_places(session, track, places)
+    before = track_key(track.parties)
     _update_track(session, track, report, new_parties, at=at, now=now)
+    if track_key(track.parties) != before:
+        _alias_once(session, track_key(track.parties), track.id)
     return track
+
+
+def _alias_once(session: Session, key: str, track_id: int | None) -> None:
+    """The track's own party set, once it changed, finds the track too."""
+    assert track_id is not None
+    if session.exec(select(TrackAlias.id).where(TrackAlias.key == key)).first() is None:
+        session.add(TrackAlias(key=key, track_id=track_id))
+        session.flush()
 
 
 def _drop_places(session: Session, track: Track, places: frozenset[str]) -> None:

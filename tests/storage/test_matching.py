@@ -91,3 +91,11 @@ def test_a_name_given_as_both_party_and_mediator_proves_no_swap() -> None:
     tracks = [_track(1, {"France", "Germany"}, mediators={"Germany"})]
     report = frozenset({"France", "Algeria"})
     assert best_match(report, frozenset(), None, T0, tracks) is None
+
+
+def test_a_described_side_matches_a_named_one_only_when_close_in_time() -> None:
+    tracks = [_track(1, {"Mali", "armed groups"})]
+    report = (frozenset({"Mali", "CMA"}), frozenset(), None)
+    match = best_match(*report, T0 + timedelta(days=10), tracks)
+    assert match is not None and not match.strong
+    assert best_match(*report, T0 + timedelta(days=300), tracks) is None

@@ -254,16 +254,21 @@ def test_a_report_with_a_stray_party_lands_on_the_track_it_is_about(database_url
     recorded = _record(engine, _with(stray, mediators=("Oman",), venue="Rome"))
     assert recorded.transition_ids
     assert _track_rows(engine) == [(["Iran", "United States"], "progress", "Rome")]
-    # The same slip again months later finds the track by its alias.
+    # The same slip weeks later with the same common ground lands there too...
     again = story(
-        "https://a.example/3", "deadlock", T0 + timedelta(days=200), parties=("Iran", "Italy")
+        "https://a.example/3", "deadlock", T0 + timedelta(days=20), parties=("Iran", "Italy")
     )
-    _record(engine, again)
+    _record(engine, _with(again, mediators=("Oman",)))
     assert _track_rows(engine) == [(["Iran", "United States"], "deadlock", "Rome")]
-    assert _transitions(engine) == [
-        (None, "ongoing"),
-        ("ongoing", "progress"),
-        ("progress", "deadlock"),
+    # ...but a match on one party is not remembered for the pair: years later, without
+    # the common ground, Iran and Italy are a negotiation of their own.
+    other = story(
+        "https://a.example/4", "ongoing", T0 + timedelta(days=900), parties=("Iran", "Italy")
+    )
+    _record(engine, other)
+    assert sorted(parties for parties, _, _ in _track_rows(engine)) == [
+        ["Iran", "Italy"],
+        ["Iran", "United States"],
     ]
 
 
@@ -354,3 +359,19 @@ def test_a_party_that_was_only_the_venue_gives_way_to_the_real_party(database_ur
         engine, story("https://a.example/2", "deadlock", later, parties=("Eritrea", "Ethiopia"))
     )
     assert _track_rows(engine) == [(["Eritrea", "Ethiopia"], "deadlock", "Jeddah")]
+
+
+def test_a_report_naming_one_party_opens_no_track(database_url: str) -> None:
+    engine = _engine(database_url)
+    recorded = _record(engine, story("https://a.example/1", "agreement", T0, parties=("Germany",)))
+    assert recorded.transition_ids == () and _track_rows(engine) == []
+
+
+def test_described_rebels_and_the_named_group_are_one_negotiation(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Sudan", "rebel groups")))
+    named = story(
+        "https://a.example/2", "agreement", T0 + timedelta(days=9), parties=("Sudan", "SPLM-N")
+    )
+    _record(engine, named)
+    assert _track_rows(engine) == [(["Sudan", "rebel groups"], "agreement", None)]
