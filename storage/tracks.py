@@ -142,20 +142,18 @@ def record_story(
     at = min(record.published_at or now, now)
     transition_ids: list[int] = []
     alert_ids: list[int] = []
-    moved: set[int] = set()
+    resolved: list[tuple[int, Track, TrackReport]] = []
     for report in record.tracks:
         if not report.parties:
             continue
-        track = _resolve_track(session, report, at=at, now=now)
-        if track is None:
+        found = _resolve_track(session, report, at=at, now=now)
+        if found is None:
             continue
+        track, rank = found
         assert track.id is not None
         _add_timeline(session, track, story.id, report, at=at, url=record.source.url)
-        # Two reports of one article resolved to one track (a stray party made them two):
-        # the first, the article's main one, says the status.
-        if track.id in moved:
-            continue
-        moved.add(track.id)
+        resolved.append((rank, track, report))
+    for track, report in _one_report_per_track(resolved):
         transition, is_new = _apply_status(
             session, track, story.id, report, at=at, url=record.source.url, now=now
         )
@@ -169,15 +167,35 @@ def record_story(
     return RecordedStory(story.id, tuple(transition_ids), tuple(alert_ids))
 
 
+# How surely a report is about the track it resolved to: its own party set (an alias or a
+# new track), two shared parties, or one.
+OWN, STRONG, WEAK = 3, 2, 1
+
+
+def _one_report_per_track(
+    resolved: list[tuple[int, Track, TrackReport]],
+) -> list[tuple[Track, TrackReport]]:
+    """Two reports of one article resolved to one track (a stray party made them two): the
+    one whose party set is the track's says the status, the first of equals."""
+    best: dict[int, tuple[int, int, Track, TrackReport]] = {}
+    for index, (rank, track, report) in enumerate(resolved):
+        assert track.id is not None
+        if track.id not in best or rank > best[track.id][0]:
+            best[track.id] = (rank, index, track, report)
+    return [(track, report) for _, _, track, report in sorted(best.values(), key=lambda b: b[1])]
+
+
 def _resolve_track(
     session: Session, report: TrackReport, *, at: datetime, now: datetime
-) -> Track | None:
-    """The track this report is about: the one its party set already resolved to, else the
-    best match by party overlap (see `storage.matching`), else a new track; None for a
-    report naming one party that matches no track (a negotiation needs two sides)."""
+) -> tuple[Track, int] | None:
+    """The track this report is about and how surely: the one its party set already
+    resolved to, else the best match by party overlap (see `storage.matching`), else a new
+    track; None for a report naming one party that matches no track (a negotiation needs
+    two sides)."""
     track_id = session.exec(select(TrackAlias.track_id).where(TrackAlias.key == report.key)).first()
     new_parties: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    rank = OWN
     if track_id is None:
         match = matching.best_match(
             frozenset(report.parties),
@@ -189,8 +207,9 @@ def _resolve_track(
         if match is None:
             if len(set(report.parties)) < 2:
                 return None
-            return _new_track(session, report, at=at, now=now)
+            return _new_track(session, report, at=at, now=now), OWN
         track_id, new_parties, places = match.track_id, match.new_parties, match.places
+        rank = STRONG if match.strong else WEAK
         if match.strong:
             session.add(TrackAlias(key=report.key, track_id=track_id))
     # Lock the track row (PostgreSQL) so two workers cannot both move it from the same
@@ -202,7 +221,7 @@ def _resolve_track(
     _update_track(session, track, report, new_parties, at=at, now=now)
     if track_key(track.parties) != before:
         _alias_once(session, track_key(track.parties), track.id)
-    return track
+    return track, rank
 
 
 def _alias_once(session: Session, key: str, track_id: int | None) -> None:
@@ -390,7 +409,10 @@ def _apply_status(
     """Move the track's status if this report is newer and says something new."""
     assert track.id is not None
     denial = next((d for d in report.denials if d.kind == track.status), None)
-    if denial is not None and (track.status_at is None or at >= track.status_at):
+    # "Talks have not collapsed" withdraws the status; "talks have not collapsed, they are
+    # deadlocked" reports a new one, which moves the track as any newer status does.
+    superseded = report.status is not None and report.status != track.status
+    if denial is not None and not superseded and (track.status_at is None or at >= track.status_at):
         return _revert(session, track, story_id, denial, at=at, url=url, now=now), True
     change = changes.diff(track.status, track.status_at, report.status, at)
     if change.kind == "transition":

@@ -316,7 +316,8 @@ def test_two_reports_of_one_article_on_one_track_move_it_once(database_url: str)
     )
     (report,) = record.tracks
     stray = replace(report, parties=("Chad", "Qatar"), status="collapsed")
-    _record(engine, replace(record, tracks=(report, stray)))
+    # The stray report comes first; the track's own party set says the status.
+    _record(engine, replace(record, tracks=(stray, report)))
     assert _transitions(engine) == [(None, "ongoing"), ("ongoing", "agreement")]
 
 
@@ -375,3 +376,14 @@ def test_described_rebels_and_the_named_group_are_one_negotiation(database_url: 
     )
     _record(engine, named)
     assert _track_rows(engine) == [(["Sudan", "rebel groups"], "agreement", None)]
+
+
+def test_a_denial_with_a_new_status_moves_the_track_to_it(database_url: str) -> None:
+    from storage.records import EventRecord
+
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "collapsed", T0))
+    record = story("https://b.example/1", "deadlock", T0 + timedelta(days=1))
+    denial = EventRecord("collapsed", True, "The talks have not collapsed.", 0.7)
+    _record(engine, _with(record, denials=(denial,)))
+    assert _transitions(engine) == [(None, "collapsed"), ("collapsed", "deadlock")]
