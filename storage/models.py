@@ -84,8 +84,29 @@ class Track(SQLModel, table=True):
     round: str | None = None
     status: str | None = None
     status_at: datetime | None = None  # publication time of the report behind `status`
+    last_report_at: datetime | None = None  # publication time of its newest report
     created_at: datetime
     updated_at: datetime
+
+
+class TrackAlias(SQLModel, table=True):
+    """A party set (its `track_key`) that was resolved to a track: the next report with the
+    same set finds its track by one indexed lookup."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    track_id: int = Field(foreign_key="track.id", index=True)
+
+
+class TrackName(SQLModel, table=True):
+    """A name a track's reports gave as a party, mediator or venue: the index that finds the
+    tracks a new report may be about without reading every track."""
+
+    __table_args__ = (UniqueConstraint("track_id", "role", "name", name="uq_track_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    track_id: int = Field(foreign_key="track.id", index=True)
+    role: str  # "party" | "mediator" | "venue"
+    name: str = Field(index=True)
 
 
 class TrackEvent(SQLModel, table=True):

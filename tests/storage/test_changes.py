@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from storage.changes import diff
 
@@ -30,3 +30,11 @@ def test_an_older_report_arriving_late_does_not_override_a_newer_status() -> Non
 
 def test_an_article_without_a_status_changes_nothing() -> None:
     assert diff("deadlock", NOV, None, NOV).kind == "no_status"
+
+
+def test_a_stage_the_current_status_implies_is_its_aftermath_while_fresh() -> None:
+    assert diff("agreement", OCT, "progress", NOV).kind == "aftermath"
+    assert diff("progress", OCT, "ongoing", NOV).kind == "aftermath"
+    assert diff("progress", OCT, "scheduled", NOV).kind == "transition"
+    assert diff("agreement", OCT, "collapsed", NOV).kind == "transition"
+    assert diff("agreement", OCT, "ongoing", OCT + timedelta(days=60)).kind == "transition"

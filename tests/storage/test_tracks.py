@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
@@ -63,6 +64,7 @@ def test_a_late_older_article_enters_the_timeline_without_overriding(database_ur
     _record(engine, story("https://a.example/new", "deadlock", T0 + timedelta(days=10)))
     late = _record(engine, story("https://a.example/old", "collapsed", T0))
     assert late.transition_ids == () and late.alert_ids == ()
+    assert _transitions(engine) == [(None, "collapsed"), ("collapsed", "deadlock")]
     with session_scope(engine) as session:
         (view,) = tracks_view(session)
     assert view["status"] == "deadlock"
@@ -227,3 +229,161 @@ def test_a_story_dated_in_the_future_does_not_freeze_the_track(database_url: str
     later = _record(engine, story("https://b.example/1", "agreement", datetime.now(UTC)))
     assert later.transition_ids
     assert _transitions(engine)[-1] == ("collapsed", "agreement")
+
+
+def _with(record, **changes):
+    """The story with its one report changed (mediators, venue, parties...)."""
+    (report,) = record.tracks
+    return replace(record, tracks=(replace(report, **changes),))
+
+
+def _track_rows(engine) -> list[tuple[list[str], str | None, str | None]]:
+    with session_scope(engine) as session:
+        return [(t["parties"], t["status"], t["venue"]) for t in tracks_view(session)]
+
+
+def test_a_report_with_a_stray_party_lands_on_the_track_it_is_about(database_url: str) -> None:
+    engine = _engine(database_url)
+    iran_us = ("Iran", "United States")
+    first = story("https://a.example/1", "ongoing", T0, parties=iran_us)
+    _record(engine, _with(first, mediators=("Oman",), venue="Muscat"))
+    # The next round is hosted in Rome; the article names Italy as if it were a party.
+    stray = story(
+        "https://a.example/2", "progress", T0 + timedelta(days=6), parties=("Iran", "Italy")
+    )
+    recorded = _record(engine, _with(stray, mediators=("Oman",), venue="Rome"))
+    assert recorded.transition_ids
+    assert _track_rows(engine) == [(["Iran", "United States"], "progress", "Rome")]
+    # The same slip weeks later with the same common ground lands there too...
+    again = story(
+        "https://a.example/3", "deadlock", T0 + timedelta(days=20), parties=("Iran", "Italy")
+    )
+    _record(engine, _with(again, mediators=("Oman",)))
+    assert _track_rows(engine) == [(["Iran", "United States"], "deadlock", "Rome")]
+    # ...but a match on one party is not remembered for the pair: years later, without
+    # the common ground, Iran and Italy are a negotiation of their own.
+    other = story(
+        "https://a.example/4", "ongoing", T0 + timedelta(days=900), parties=("Iran", "Italy")
+    )
+    _record(engine, other)
+    assert sorted(parties for parties, _, _ in _track_rows(engine)) == [
+        ["Iran", "Italy"],
+        ["Iran", "United States"],
+    ]
+
+
+def test_a_third_party_joins_the_track_and_the_pair_still_finds_it(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Armenia", "Azerbaijan")))
+    trio = ("Armenia", "Azerbaijan", "Russia")
+    _record(engine, story("https://a.example/2", "ceasefire", T0 + timedelta(days=1), parties=trio))
+    _record(
+        engine,
+        story(
+            "https://a.example/3",
+            "ceasefire_broken",
+            T0 + timedelta(days=3),
+            parties=("Armenia", "Azerbaijan"),
+        ),
+    )
+    assert _track_rows(engine) == [(["Armenia", "Azerbaijan", "Russia"], "ceasefire_broken", None)]
+
+
+def test_one_shared_party_without_common_ground_opens_its_own_track(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Russia", "Ukraine")))
+    _record(
+        engine,
+        story(
+            "https://a.example/2",
+            "scheduled",
+            T0 + timedelta(days=1),
+            parties=("Russia", "United States"),
+        ),
+    )
+    assert sorted(parties for parties, _, _ in _track_rows(engine)) == [
+        ["Russia", "Ukraine"],
+        ["Russia", "United States"],
+    ]
+
+
+def test_two_reports_of_one_article_on_one_track_move_it_once(database_url: str) -> None:
+    engine = _engine(database_url)
+    first = story("https://a.example/1", "ongoing", T0, parties=("Chad", "Rebels"))
+    _record(engine, _with(first, mediators=("Qatar",)))
+    record = story(
+        "https://a.example/2", "agreement", T0 + timedelta(days=3), parties=("Chad", "Rebels")
+    )
+    (report,) = record.tracks
+    stray = replace(report, parties=("Chad", "Qatar"), status="collapsed")
+    # The stray report comes first; the track's own party set says the status.
+    _record(engine, replace(record, tracks=(stray, report)))
+    assert _transitions(engine) == [(None, "ongoing"), ("ongoing", "agreement")]
+
+
+def test_talk_of_progress_right_after_a_deal_leaves_the_deal_standing(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "agreement", T0))
+    aftermath = _record(engine, story("https://a.example/2", "progress", T0 + timedelta(days=7)))
+    assert aftermath.transition_ids == () and aftermath.alert_ids == ()
+    _record(engine, story("https://a.example/3", "scheduled", T0 + timedelta(days=90)))
+    assert _transitions(engine) == [(None, "agreement"), ("agreement", "scheduled")]
+
+
+def test_a_late_article_takes_its_place_in_the_history(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0))
+    _record(engine, story("https://a.example/3", "agreement", T0 + timedelta(days=20)))
+    late = _record(engine, story("https://a.example/2", "deadlock", T0 + timedelta(days=10)))
+    assert late.alert_ids == ()
+    assert _transitions(engine) == [
+        (None, "ongoing"),
+        ("ongoing", "deadlock"),
+        ("deadlock", "agreement"),
+    ]
+    # An earlier report of a change already known dates the change from it.
+    _record(engine, story("https://a.example/0", "ongoing", T0 - timedelta(days=5)))
+    with session_scope(engine) as session:
+        first = session.exec(select(Transition).order_by(Transition.at)).first()
+    assert first is not None and first.source_url == "https://a.example/0"
+    with session_scope(engine) as session:
+        (view,) = tracks_view(session)
+    assert view["status"] == "agreement"
+
+
+def test_a_party_that_was_only_the_venue_gives_way_to_the_real_party(database_url: str) -> None:
+    engine = _engine(database_url)
+    summit = story("https://a.example/1", "agreement", T0, parties=("Eritrea", "Jeddah"))
+    _record(engine, _with(summit, venue="Jeddah"))
+    later = T0 + timedelta(days=200)
+    _record(
+        engine, story("https://a.example/2", "deadlock", later, parties=("Eritrea", "Ethiopia"))
+    )
+    assert _track_rows(engine) == [(["Eritrea", "Ethiopia"], "deadlock", "Jeddah")]
+
+
+def test_a_report_naming_one_party_opens_no_track(database_url: str) -> None:
+    engine = _engine(database_url)
+    recorded = _record(engine, story("https://a.example/1", "agreement", T0, parties=("Germany",)))
+    assert recorded.transition_ids == () and _track_rows(engine) == []
+
+
+def test_described_rebels_and_the_named_group_are_one_negotiation(database_url: str) -> None:
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Sudan", "rebel groups")))
+    named = story(
+        "https://a.example/2", "agreement", T0 + timedelta(days=9), parties=("Sudan", "SPLM-N")
+    )
+    _record(engine, named)
+    assert _track_rows(engine) == [(["Sudan", "rebel groups"], "agreement", None)]
+
+
+def test_a_denial_with_a_new_status_moves_the_track_to_it(database_url: str) -> None:
+    from storage.records import EventRecord
+
+    engine = _engine(database_url)
+    _record(engine, story("https://a.example/1", "collapsed", T0))
+    record = story("https://b.example/1", "deadlock", T0 + timedelta(days=1))
+    denial = EventRecord("collapsed", True, "The talks have not collapsed.", 0.7)
+    _record(engine, _with(record, denials=(denial,)))
+    assert _transitions(engine) == [(None, "collapsed"), ("collapsed", "deadlock")]
