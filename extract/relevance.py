@@ -1,26 +1,74 @@
-"""Is an article about negotiations between states or armed groups at all?
+"""Is an article about negotiations between states, armed groups or organisations at all?
 
 Two stages, because the trained pipeline is the expensive part (notes/performance.md):
-a cheap vocabulary test on the tokenizer's output decides which texts get parsed, and a
-final test on the parsed text asks for two actors and political, not sporting, business or
-labour, context (merger talks and a union's "tentative agreement" share the vocabulary).
+
+1. `VocabularyGate` looks at the tokenizer's output only and lets through every text with
+   some negotiation word and some political actor. It is meant to be recall-oriented: a
+   short wire blurb with one "talks" and one named state passes, a weather report or a
+   crime story without any negotiation word does not.
+2. `relevance_score` reads the parsed text and adds hand-weighted evidence (see
+   `Evidence`): negotiation words in the headline and lead, outcome events found by
+   `parley_outcomes`, the parties found for the track, generic political actors the
+   gazetteer cannot know ("the junta", "the protest coalition"), political vocabulary;
+   and subtracts the marks of pages that borrow the vocabulary: obituaries of
+   peacemakers, anniversaries of armistices, book and film reviews, royal or celebrity
+   "peace talks", sports truces, summit photo calls, merger and pay talks.
+
+The weights are set by hand on what English news does, not fitted: a word in the headline
+says what the page is about far more than one in the tenth paragraph, and a page whose
+headline says "dies" or "anniversary" recalls talks instead of reporting them.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from extract.actors import gazetteer
 from extract.lexicon import cues
 
+DATA = Path(__file__).parent / "data"
+
+# Minimums of `Evidence.relevant`: talk evidence net of genre, sides, overall score.
+MIN_TALK = 1.0
+MIN_SIDES = 0.8
+THRESHOLD = 3.0
+# A year this much older than the article's own year is history, and its weight.
+HISTORY_YEARS = 40
+HISTORY_WEIGHT = 3.0
+# How many body sentences after the headline count as the lead.
+LEAD_SENTENCES = 3
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> dict:
+    """data/relevance.json: generic political actors and off-domain genres."""
+    raw = json.loads((DATA / "relevance.json").read_text(encoding="utf-8"))
+    genres = {
+        name: (float(g["weight"]), frozenset(g["words"]), bool(g.get("headline_only")))
+        for name, g in raw["genres"].items()
+    }
+    return {
+        "political_actors": frozenset(raw["political_actors"]),
+        "weak_cues": frozenset(raw["weak_cues"]),
+        "not_cues_before": frozenset(raw["not_cues_before"]),
+        "genres": genres,
+    }
+
 
 class VocabularyGate:
-    """Counts negotiation vocabulary and actor names on a tokenized-only Doc.
+    """Negotiation vocabulary and actor names on a tokenized-only Doc.
 
     Both are PhraseMatchers, so the test costs about as much as tokenizing; the actor
-    names come from the same gazetteer the actor finder uses."""
+    names come from the same gazetteer the actor finder uses, and generic political actors
+    ("the junta", "the opposition") count too, since many real sides are not in any
+    gazetteer."""
 
     def __init__(self, nlp: Language) -> None:
         c = cues()
@@ -33,24 +81,180 @@ class VocabularyGate:
         return len(self.matcher(doc))
 
     def actor_names(self, doc: Doc) -> int:
-        """Distinct actor spellings: two sides need at least two names."""
+        """Distinct actor spellings."""
         return len({doc[s:e].text for _, s, e in self.actors(doc)})
 
+    def political_signals(self, doc: Doc) -> int:
+        """Actor names, generic political actors and political words, capped so that no
+        one kind decides alone."""
+        generic = word_lists()["political_actors"]
+        political = cues()["political_vocab"]
+        generics = sum(1 for t in doc if t.lower_ in generic)
+        words = sum(1 for t in doc if t.lower_ in political)
+        return self.actor_names(doc) + min(generics, 2) + min(words, 2)
+
     def worth_parsing(self, doc: Doc) -> bool:
-        return self.hits(doc) >= 2 and self.actor_names(doc) >= 2
+        """One negotiation word and two political signals (a named state and a
+        "minister", say): recall first, the parsed-text score decides."""
+        return self.hits(doc) >= 1 and self.political_signals(doc) >= 2
 
 
-def context_balance(doc: Doc) -> tuple[int, int]:
-    """(political words, off-domain words) in the article."""
+@dataclass
+class Evidence:
+    """The signals behind one relevance decision, kept so that a decision can be explained
+    (and tuned) by reading them. Cue counts are weighted: a strong negotiation word
+    ("talks", "truce", "mediation") counts 1, a weak one ("meeting", "deal", "peace") 0.5."""
+
+    headline_cues: float = 0.0  # negotiation words in the headline
+    lead_cues: float = 0.0  # negotiation words in the first body sentences
+    body_cues: float = 0.0  # negotiation words after the lead
+    current_events: int = 0  # current outcome events (parley_outcomes)
+    background_events: int = 0
+    parties: int = 0  # parties found for the track
+    actors: int = 0  # distinct named states, groups and organisations (not places)
+    generic_actors: int = 0  # "the government", "the rebels", "the junta"
+    political: int = 0  # political vocabulary
+    offdomain: int = 0  # sport, business, labour vocabulary
+    genres: dict[str, float] = field(default_factory=dict)  # off-domain genre -> penalty
+
+    @property
+    def genre(self) -> float:
+        """The strongest off-domain genre, since one clear genre is enough to doubt the
+        page, plus half the next (a sports column about a century-old truce is both)."""
+        top = sorted(self.genres.values(), reverse=True)[:2]
+        return round(top[0] + 0.5 * top[1], 2) if len(top) == 2 else sum(top)
+
+    @property
+    def talk(self) -> float:
+        """Evidence that the page reports negotiations. The headline says what the page is
+        about (2.0 for one strong word), the lead what the news is (0.5 a word, up to 4),
+        outcome events are talks that did something (0.5 current, 0.25 background, up to
+        3 and 2), and talk words further down add context (0.15 each, up to 6)."""
+        return (
+            2.0 * min(self.headline_cues, 1.0)
+            + 0.5 * min(self.lead_cues, 4.0)
+            + 0.5 * min(self.current_events, 3)
+            + 0.25 * min(self.background_events, 2)
+            + 0.15 * min(self.body_cues, 6.0)
+        )
+
+    @property
+    def sides(self) -> float:
+        """Evidence of political sides: each party found (0.8, up to 2), other named
+        actors (0.2 each, up to 3), generic political actors (0.25 each, up to 4)."""
+        return (
+            0.8 * min(self.parties, 2)
+            + 0.2 * min(max(self.actors - self.parties, 0), 3)
+            + 0.25 * min(self.generic_actors, 4)
+        )
+
+    @property
+    def score(self) -> float:
+        """Talk and sides evidence, political words (0.1 each, up to 10) less off-domain
+        words beyond them (0.2 each), less the off-domain genre."""
+        context = 0.1 * min(self.political, 10) - 0.2 * max(self.offdomain - self.political, 0)
+        return round(self.talk + self.sides + context - self.genre, 2)
+
+    @property
+    def relevant(self) -> bool:
+        """Three tests, since no amount of one kind of evidence makes up for the lack of
+        another: talk evidence that survives the genre (a peacemaker's obituary is full of
+        talk words), some political side, and enough evidence overall."""
+        return (
+            self.talk - self.genre >= MIN_TALK
+            and self.sides >= MIN_SIDES
+            and self.score >= THRESHOLD
+        )
+
+
+def _cue_weight(token: Token, words: frozenset[str], weak: frozenset[str]) -> float:
+    """1 for a strong negotiation word, 0.5 for a weak one, 0 otherwise; a cue in a
+    holiday name ("Armistice Day") names a date, not talks."""
+    lower = token.lower_
+    if lower not in words and token.lemma_.lower() not in words:
+        return 0.0
+    following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    if following in word_lists()["not_cues_before"]:
+        return 0.0
+    return 0.5 if lower in weak else 1.0
+
+
+def _lead(doc: Doc, prefix: int) -> list[Span]:
+    """The first body sentences after the headline."""
+    body = [s for s in doc.sents if s.start_char >= prefix]
+    return body[:LEAD_SENTENCES]
+
+
+def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> dict[str, float]:
+    """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
+    elsewhere): a genre word in the headline decides, scattered ones only hint. Some
+    genres (photo) count in the headline only, since their words are page furniture. Words
+    inside an actor name ("European Union") are not genre words, nor is the "prince" of
+    a crown prince, a head of government."""
+    lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
+    out: dict[str, float] = {}
+    for name, (weight, words, headline_only) in word_lists()["genres"].items():
+        share = 0.0
+        for t in doc:
+            if t.i in in_actor or t.lower_ not in words:
+                continue
+            if headline_only and t.idx >= prefix:
+                continue  # "Photo: AP" captions are page furniture, not the page's genre
+            if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
+                continue
+            share += 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
+        if share:
+            out[name] = round(weight * min(share, 1.0), 2)
+    return out
+
+
+def _history_penalty(doc: Doc, prefix: int, lead_end: int) -> float:
+    """A page that recalls long-past talks (an armistice a century ago, a peace
+    conference in a book) dates them: a year HISTORY_YEARS or more before the year the
+    article speaks from (`doc._.year`), or "World War", "Great War". Weighted like a
+    genre word: 1 in the headline, 0.4 in the lead, 0.15 further down."""
+    year = doc._.year
+    share = 0.0
+    for t in doc:
+        old = (
+            year is not None
+            and len(t.text) == 4
+            and t.text.isdigit()
+            and 1500 <= int(t.text) <= year - HISTORY_YEARS
+        )
+        war = t.lower_ == "war" and t.i and doc[t.i - 1].lower_ in {"world", "great"}
+        if old or war:
+            share += 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
+    return round(HISTORY_WEIGHT * min(share, 1.0), 2)
+
+
+def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
+    """Every signal of `Evidence` from a parsed Doc (`prefix`: characters of headline)."""
     c = cues()
-    political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
-    offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"])
-    return political, offdomain
-
-
-def is_political(doc: Doc) -> bool:
-    """States and armed groups named, plus political vocabulary, outweigh sport, business
-    and labour vocabulary."""
-    political, offdomain = context_balance(doc)
-    actors = sum(1 for m in doc._.mentions if m.kind in {"state", "group"} and m.role != "place")
-    return political + min(actors, 3) >= 4 and political + 1 > offdomain
+    lists = word_lists()
+    words, weak = c["negotiation_vocab"], lists["weak_cues"]
+    generic = lists["political_actors"]
+    mentions = [m for m in doc._.mentions if m.role != "place"]
+    in_actor = {i for m in doc._.mentions for i in range(m.start, m.end)}
+    lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
+    ev = Evidence(parties=parties)
+    for t in doc:
+        weight = _cue_weight(t, words, weak)
+        if t.idx < prefix:
+            ev.headline_cues += weight
+        elif t.i < lead_end:
+            ev.lead_cues += weight
+        else:
+            ev.body_cues += weight
+    events = doc._.events
+    ev.current_events = sum(1 for e in events if e.current)
+    ev.background_events = sum(1 for e in events if not e.current)
+    ev.actors = len({m.canonical for m in mentions})
+    ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
+    ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
+    ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"])
+    ev.genres = _genre_penalties(doc, prefix, in_actor)
+    history = _history_penalty(doc, prefix, lead_end)
+    if history:
+        ev.genres["history"] = history
+    return ev
