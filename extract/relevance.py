@@ -116,6 +116,7 @@ class Evidence:
     political: int = 0  # political vocabulary
     offdomain: int = 0  # sport, business, labour vocabulary
     genres: dict[str, float] = field(default_factory=dict)  # off-domain genre -> penalty
+    headline_genre: bool = False  # a genre word in the headline
 
     @property
     def genre(self) -> float:
@@ -127,11 +128,13 @@ class Evidence:
     @property
     def talk(self) -> float:
         """Evidence that the page reports negotiations. The headline says what the page is
-        about (2.0 for one strong word), the lead what the news is (0.5 a word, up to 4),
+        about (2.0 for one strong word, none when the headline also names an off-domain
+        genre: "Peacemaker dies at 90" is an obituary), the lead what the news is (0.5 a
+        word, up to 4),
         outcome events are talks that did something (0.5 current, 0.25 background, up to
         3 and 2), and talk words further down add context (0.15 each, up to 6)."""
         return (
-            2.0 * min(self.headline_cues, 1.0)
+            2.0 * min(self.headline_cues, 1.0) * (not self.headline_genre)
             + 0.5 * min(self.lead_cues, 4.0)
             + 0.5 * min(self.current_events, 3)
             + 0.25 * min(self.background_events, 2)
@@ -140,12 +143,16 @@ class Evidence:
 
     @property
     def sides(self) -> float:
-        """Evidence of political sides: each party found (0.8, up to 2), other named
-        actors (0.2 each, up to 3), generic political actors (0.25 each, up to 4)."""
+        """Evidence of political sides: the first two named sides (0.8 each; parties
+        found, or named actors when organisations the party finder does not take, such as
+        the EU, are what the page names), further named actors (0.2 each, up to 3), and
+        generic political actors (0.3 each, up to 4), since many real sides ("the
+        junta", "the rebels") are in no gazetteer."""
+        named = max(self.parties, self.actors)
         return (
-            0.8 * min(self.parties, 2)
-            + 0.2 * min(max(self.actors - self.parties, 0), 3)
-            + 0.25 * min(self.generic_actors, 4)
+            0.8 * min(named, 2)
+            + 0.2 * min(max(named - 2, 0), 3)
+            + 0.3 * min(self.generic_actors, 4)
         )
 
     @property
@@ -185,27 +192,30 @@ def _lead(doc: Doc, prefix: int) -> list[Span]:
     return body[:LEAD_SENTENCES]
 
 
-def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> dict[str, float]:
+def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[str, float], bool]:
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
     genres (photo) count in the headline only, since their words are page furniture. Words
     inside an actor name ("European Union") are not genre words, nor is the "prince" of
-    a crown prince, a head of government."""
+    a crown prince, a head of government. Also says whether a genre word is in the
+    headline."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     out: dict[str, float] = {}
+    in_headline = False
     for name, (weight, words, headline_only) in word_lists()["genres"].items():
         share = 0.0
         for t in doc:
             if t.i in in_actor or t.lower_ not in words:
                 continue
-            if headline_only and t.idx >= prefix:
-                continue  # "Photo: AP" captions are page furniture, not the page's genre
+            if headline_only and (t.idx >= prefix or t.is_upper):
+                continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture
             if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
                 continue
+            in_headline = in_headline or t.idx < prefix
             share += 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
         if share:
             out[name] = round(weight * min(share, 1.0), 2)
-    return out
+    return out, in_headline
 
 
 def _history_penalty(doc: Doc, prefix: int, lead_end: int) -> float:
@@ -253,7 +263,7 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
     ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
     ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"])
-    ev.genres = _genre_penalties(doc, prefix, in_actor)
+    ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor)
     history = _history_penalty(doc, prefix, lead_end)
     if history:
         ev.genres["history"] = history
