@@ -6,11 +6,11 @@ Two stages, because the trained pipeline is the expensive part (notes/performanc
    some negotiation word and some political actor. It is meant to be recall-oriented: a
    short wire blurb with one "talks" and one named state passes, a weather report or a
    crime story without any negotiation word does not.
-2. `relevance_score` reads the parsed text and adds hand-weighted evidence (see
-   `Evidence`): negotiation words in the headline and lead, outcome events found by
-   `parley_outcomes`, the parties found for the track, generic political actors the
-   gazetteer cannot know ("the junta", "the protest coalition"), political vocabulary;
-   and subtracts the marks of pages that borrow the vocabulary: obituaries of
+2. `gather_evidence` reads the parsed text and `Evidence` weighs, by hand, what it
+   found: negotiation words in the headline and lead, outcome events found by
+   `parley_outcomes`, the parties found for the track, named organisations, generic
+   political actors the gazetteer cannot know ("the junta", "the protest coalition"),
+   political vocabulary; and subtracts the marks of pages that borrow the vocabulary: obituaries of
    peacemakers, anniversaries of armistices, book and film reviews, royal or celebrity
    "peace talks", sports truces, summit photo calls, merger and pay talks.
 

@@ -1,4 +1,4 @@
-"""The cheap gate before parsing, and the political-context test after it."""
+"""The cheap gate before parsing, and the scored decision after it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from extract.models import ArticleText
 from extract.pipeline import read_articles
-from extract.relevance import VocabularyGate
+from extract.relevance import Evidence, VocabularyGate
 
 
 @pytest.fixture(scope="module")
@@ -16,12 +16,17 @@ def gate() -> VocabularyGate:
     return VocabularyGate(spacy.blank("en"))
 
 
+def read(nlp: Language, text: str, title: str | None = None) -> tuple[bool, list]:
+    result = read_articles(nlp, [ArticleText(source="s", text=text, title=title)])[0]
+    return result.relevant, result.tracks
+
+
 def test_gate_skips_text_without_negotiation_words(gate: VocabularyGate) -> None:
     doc = spacy.blank("en")("Chile beat Peru 2-1 in Lima on Sunday.")
     assert not gate.worth_parsing(doc)
 
 
-def test_gate_skips_talks_without_two_actors(gate: VocabularyGate) -> None:
+def test_gate_skips_talks_without_any_political_actor(gate: VocabularyGate) -> None:
     doc = spacy.blank("en")("Talks on the merger deal collapsed and negotiators went home.")
     assert not gate.worth_parsing(doc)
 
@@ -31,6 +36,37 @@ def test_gate_passes_talks_between_states(gate: VocabularyGate) -> None:
     assert gate.worth_parsing(doc)
 
 
+def test_gate_passes_a_one_line_blurb_with_a_single_named_state(gate: VocabularyGate) -> None:
+    doc = spacy.blank("en")("Bolivia's government and the miners' militia began consultations.")
+    assert gate.worth_parsing(doc)
+
+
+def test_gate_passes_sides_missing_from_the_gazetteer(gate: VocabularyGate) -> None:
+    doc = spacy.blank("en")("The junta and the rebels held a new round of negotiations.")
+    assert gate.worth_parsing(doc)
+
+
+def test_evidence_needs_talk_sides_and_score_at_once() -> None:
+    talky = Evidence(headline_cues=1, lead_cues=3, current_events=2)
+    assert not talky.relevant  # no side at all
+    assert Evidence(headline_cues=1, lead_cues=3, current_events=2, parties=2).relevant
+    political = Evidence(parties=2, actors=4, generic_actors=6, political=10)
+    assert not political.relevant  # a diplomatic row without talks
+
+
+def test_a_genre_word_in_the_headline_cancels_its_negotiation_words() -> None:
+    plain = Evidence(headline_cues=1, lead_cues=1, parties=2)
+    obituary = Evidence(
+        headline_cues=1, lead_cues=1, parties=2, genres={"obituary": 3.0}, headline_genre=True
+    )
+    assert plain.relevant and not obituary.relevant
+    assert obituary.talk < plain.talk
+
+
+def test_a_second_genre_adds_half_its_weight() -> None:
+    assert Evidence(genres={"sport": 2.0, "history": 3.0}).genre == 4.0
+
+
 @pytest.mark.model
 def test_sports_truce_between_fans_is_not_relevant(nlp: Language) -> None:
     text = (
@@ -38,5 +74,56 @@ def test_sports_truce_between_fans_is_not_relevant(nlp: Language) -> None:
         "on ticket prices. The league said the match against Spain and the game with Italy "
         "would go ahead, and supporters agreed to end their boycott of the stadium."
     )
-    result = read_articles(nlp, [ArticleText(source="s", text=text)])[0]
-    assert not result.relevant and result.tracks == []
+    relevant, tracks = read(nlp, text)
+    assert not relevant and tracks == []
+
+
+@pytest.mark.model
+def test_obituary_of_a_peacemaker_is_not_relevant(nlp: Language) -> None:
+    text = (
+        "The diplomat who negotiated the 1994 truce between Peru and Ecuador died on Monday "
+        "at the age of 91, his daughter said. He later led talks on the border for years."
+    )
+    relevant, _ = read(nlp, text, title="Veteran envoy who brokered Andes truce dies at 91")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_a_century_old_armistice_recalled_is_not_relevant(nlp: Language) -> None:
+    text = (
+        "Schoolchildren laid flowers in Ghent on Sunday where the armistice of 1918 is "
+        "remembered each year. Belgium and Germany sent ministers, and the mayor spoke of "
+        "the peace that followed the First World War."
+    )
+    relevant, _ = read(nlp, text, title="Town remembers the armistice")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_royal_peace_talks_are_not_relevant(nlp: Language) -> None:
+    text = (
+        "Aides of the prince and his estranged brother met in London for peace talks, "
+        "royal sources said, hoping for a truce before the family wedding in Spain."
+    )
+    relevant, _ = read(nlp, text, title="Royal brothers hold peace talks")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_talks_between_generic_sides_are_relevant_and_yield_a_track(nlp: Language) -> None:
+    text = (
+        "The junta and the rebels opened a new round of negotiations on Thursday, mediators "
+        "said. The two sides agreed to meet again next week to discuss a ceasefire."
+    )
+    relevant, tracks = read(nlp, text, title="Junta, rebels resume talks")
+    assert relevant and len(tracks) == 1
+
+
+@pytest.mark.model
+def test_organisation_as_a_party_is_relevant(nlp: Language) -> None:
+    text = (
+        "Norway and the European Union concluded negotiations on a fisheries agreement "
+        "on Friday after two years of talks, the European Commission said."
+    )
+    relevant, tracks = read(nlp, text, title="Norway and EU conclude fisheries talks")
+    assert relevant and tracks
