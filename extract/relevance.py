@@ -10,9 +10,9 @@ Two stages, because the trained pipeline is the expensive part (notes/performanc
    found: negotiation words in the headline and lead, outcome events found by
    `parley_outcomes`, the parties found for the track, named organisations, generic
    political actors the gazetteer cannot know ("the junta", "the protest coalition"),
-   political vocabulary; and subtracts the marks of pages that borrow the vocabulary: obituaries of
-   peacemakers, anniversaries of armistices, book and film reviews, royal or celebrity
-   "peace talks", sports truces, summit photo calls, merger and pay talks.
+   political vocabulary; and subtracts the marks of pages that borrow the vocabulary:
+   obituaries of peacemakers, anniversaries of armistices, book and film reviews, royal
+   or celebrity "peace talks", sports truces, summit photo calls, merger and pay talks.
 
 The weights are set by hand on what English news does, not fitted: a word in the headline
 says what the page is about far more than one in the tenth paragraph, and a page whose
