@@ -262,7 +262,7 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.actors = len({m.canonical for m in mentions})
     ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
     ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
-    ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"])
+    ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"] and t.i not in in_actor)
     ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor)
     history = _history_penalty(doc, prefix, lead_end)
     if history:
