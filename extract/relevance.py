@@ -54,7 +54,12 @@ def word_lists() -> dict:
         name: (float(g["weight"]), frozenset(g["words"]), bool(g.get("headline_only")))
         for name, g in raw["genres"].items()
     }
+    genre_of: dict[str, list[str]] = {}
+    for name, (_, words, _) in genres.items():
+        for word in words:
+            genre_of.setdefault(word, []).append(name)
     return {
+        "genre_of": genre_of,
         "political_actors": frozenset(raw["political_actors"]),
         "weak_cues": frozenset(raw["weak_cues"]),
         "not_cues_before": frozenset(raw["not_cues_before"]),
@@ -130,9 +135,9 @@ class Evidence:
         """Evidence that the page reports negotiations. The headline says what the page is
         about (2.0 for one strong word, none when the headline also names an off-domain
         genre: "Peacemaker dies at 90" is an obituary), the lead what the news is (0.5 a
-        word, up to 4),
-        outcome events are talks that did something (0.5 current, 0.25 background, up to
-        3 and 2), and talk words further down add context (0.15 each, up to 6)."""
+        word, up to 4), outcome events are talks that did something (0.5 current, 0.25
+        background, up to 3 and 2), and talk words further down add context (0.15 each,
+        up to 6)."""
         return (
             2.0 * min(self.headline_cues, 1.0) * (not self.headline_genre)
             + 0.5 * min(self.lead_cues, 4.0)
@@ -200,21 +205,24 @@ def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[st
     a crown prince, a head of government. Also says whether a genre word is in the
     headline."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
-    out: dict[str, float] = {}
+    lists = word_lists()
+    shares: dict[str, float] = {}
     in_headline = False
-    for name, (weight, words, headline_only) in word_lists()["genres"].items():
-        share = 0.0
-        for t in doc:
-            if t.i in in_actor or t.lower_ not in words:
-                continue
-            if headline_only and (t.idx >= prefix or t.is_upper):
+    for t in doc:
+        names = lists["genre_of"].get(t.lower_)
+        if not names or t.i in in_actor:
+            continue
+        if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
+            continue
+        for name in names:
+            if lists["genres"][name][2] and (t.idx >= prefix or t.is_upper):
                 continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture
-            if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
-                continue
             in_headline = in_headline or t.idx < prefix
-            share += 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
-        if share:
-            out[name] = round(weight * min(share, 1.0), 2)
+            share = 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
+            shares[name] = shares.get(name, 0.0) + share
+    out = {
+        name: round(lists["genres"][name][0] * min(share, 1.0), 2) for name, share in shares.items()
+    }
     return out, in_headline
 
 
