@@ -127,3 +127,27 @@ def test_organisation_as_a_party_is_relevant(nlp: Language) -> None:
     )
     relevant, tracks = read(nlp, text, title="Norway and EU conclude fisheries talks")
     assert relevant and tracks
+
+
+@pytest.mark.model
+def test_an_obituary_formula_in_the_lead_marks_an_obituary_without_a_headline(
+    nlp: Language,
+) -> None:
+    text = (
+        "The Chilean diplomat who mediated talks between Argentina and Chile over the Beagle "
+        "Channel died at the age of 88 in Santiago, his family said on Sunday. He negotiated "
+        "the treaty that ended the dispute and later led talks on trade."
+    )
+    relevant, _ = read(nlp, text)
+    assert not relevant
+
+
+@pytest.mark.model
+def test_current_talks_about_an_old_war_survive_the_history_penalty(nlp: Language) -> None:
+    text = (
+        "Japan and Russia held talks in Moscow on Monday on a treaty to end World War II "
+        "formally, officials said. The talks ended without agreement. Both sides cited the "
+        "1956 declaration, and Japan demanded the return of islands seized in 1945."
+    )
+    relevant, tracks = read(nlp, text, title="Japan, Russia talks end without deal")
+    assert relevant and tracks
