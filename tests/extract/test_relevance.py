@@ -16,8 +16,11 @@ def gate() -> VocabularyGate:
     return VocabularyGate(spacy.blank("en"))
 
 
-def read(nlp: Language, text: str, title: str | None = None) -> tuple[bool, list]:
-    result = read_articles(nlp, [ArticleText(source="s", text=text, title=title)])[0]
+def read(
+    nlp: Language, text: str, title: str | None = None, published: str | None = None
+) -> tuple[bool, list]:
+    article = ArticleText(source="s", text=text, title=title, published=published)
+    result = read_articles(nlp, [article])[0]
     return result.relevant, result.tracks
 
 
@@ -149,5 +152,6 @@ def test_current_talks_about_an_old_war_survive_the_history_penalty(nlp: Languag
         "formally, officials said. The talks ended without agreement. Both sides cited the "
         "1956 declaration, and Japan demanded the return of islands seized in 1945."
     )
-    relevant, tracks = read(nlp, text, title="Japan, Russia talks end without deal")
+    title = "Japan, Russia talks end without deal"
+    relevant, tracks = read(nlp, text, title=title, published="2019-01-22")
     assert relevant and tracks
