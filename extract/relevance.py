@@ -60,6 +60,11 @@ def word_lists() -> dict:
             genre_of.setdefault(word, []).append(name)
     return {
         "genre_of": genre_of,
+        "genre_exceptions": {
+            word: frozenset(after)
+            for word, after in raw["genre_exceptions"].items()
+            if not word.startswith("_")
+        },
         "political_actors": frozenset(raw["political_actors"]),
         "weak_cues": frozenset(raw["weak_cues"]),
         "not_cues_before": frozenset(raw["not_cues_before"]),
@@ -202,7 +207,8 @@ def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[st
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
     genres (photo) count in the headline only, since their words are page furniture. Words
     inside an actor name ("European Union") are not genre words, nor is the "prince" of
-    a crown prince, a head of government. Also says whether a genre word is in the
+    a crown prince, a head of government, nor a word its exceptions exclude ("transfer
+    of power"). Also says whether a genre word is in the
     headline."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     lists = word_lists()
@@ -218,6 +224,9 @@ def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[st
             continue
         if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
             continue
+        after = lists["genre_exceptions"].get(t.lower_)
+        if after and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in after:
+            continue  # "transfer of power" is politics, a "transfer" alone is football
         for name in names:
             if lists["genres"][name][2] and (t.idx >= prefix or t.is_upper):
                 continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture

@@ -155,3 +155,23 @@ def test_current_talks_about_an_old_war_survive_the_history_penalty(nlp: Languag
     title = "Japan, Russia talks end without deal"
     relevant, tracks = read(nlp, text, title=title, published="2019-01-22")
     assert relevant and tracks
+
+
+@pytest.mark.model
+def test_transfer_talks_between_clubs_are_not_relevant(nlp: Language) -> None:
+    text = (
+        "Madrid's biggest club and a Paris rival held talks on Monday over the striker, the "
+        "Spanish club's president said, but no deal was agreed on the fee."
+    )
+    relevant, _ = read(nlp, text, title="Clubs in talks over striker transfer")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_a_transfer_of_power_is_not_football(nlp: Language) -> None:
+    text = (
+        "Mali's junta and the opposition coalition agreed on Sunday after talks in Bamako on "
+        "a transfer of power to civilians within 18 months, ECOWAS mediators said."
+    )
+    relevant, tracks = read(nlp, text, title="Mali junta agrees transfer of power in talks")
+    assert relevant and tracks
