@@ -44,6 +44,13 @@ HISTORY_YEARS = 40
 HISTORY_WEIGHT = 3.0
 # How many body sentences after the headline count as the lead.
 LEAD_SENTENCES = 3
+# Negotiation words (weighted) the headline and lead must hold unless they name a conflict.
+MIN_TOP_CUES = 0.5
+# A negotiation word inside a proper name ("the Paris Agreement", "the Green Deal", "PACT")
+# names a document or a programme: this share of its weight.
+NAMED_CUE_SHARE = 0.5
+# A ceasefire or truce is settled between armed sides only, so its word weighs this much.
+TRUCE_CUE_WEIGHT = 2.0
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +67,17 @@ def word_lists() -> dict:
             genre_of.setdefault(word, []).append(name)
     return {
         "genre_of": genre_of,
+        "domestic_weight": {
+            name: float(g.get("domestic_weight", g["weight"])) for name, g in raw["genres"].items()
+        },
+        "genre_contexts": {
+            word: (int(c["within"]), frozenset(c["next"]))
+            for word, c in raw["genre_contexts"].items()
+            if not word.startswith("_")
+        },
+        "not_cue_words": frozenset(raw["not_cue_words"]),
+        "truce_cues": frozenset(raw["truce_cues"]),
+        "conflict_words": frozenset(raw["conflict_words"]),
         "genre_exceptions": {
             word: frozenset(after)
             for word, after in raw["genre_exceptions"].items()
@@ -113,7 +131,8 @@ class VocabularyGate:
 class Evidence:
     """The signals behind one relevance decision, kept so that a decision can be explained
     (and tuned) by reading them. Cue counts are weighted: a strong negotiation word
-    ("talks", "truce", "mediation") counts 1, a weak one ("meeting", "deal", "peace") 0.5."""
+    ("talks", "mediation") counts 1, a truce word 2, a weak one ("meeting", "deal",
+    "peace") 0.5, and half that inside a proper name ("the Paris Agreement")."""
 
     headline_cues: float = 0.0  # negotiation words in the headline
     lead_cues: float = 0.0  # negotiation words in the first body sentences
@@ -127,6 +146,8 @@ class Evidence:
     offdomain: int = 0  # sport, business, labour vocabulary
     genres: dict[str, float] = field(default_factory=dict)  # off-domain genre -> penalty
     headline_genre: bool = False  # a genre word in the headline
+    conflict: bool = False  # the headline or lead name an armed side or an armed conflict
+    domestic: bool = False  # the headline and lead name one country's sides only
 
     @property
     def genre(self) -> float:
@@ -173,27 +194,65 @@ class Evidence:
         return round(self.talk + self.sides + context - self.genre, 2)
 
     @property
+    def talk_at_top(self) -> bool:
+        """News that reports talks says so in its headline or lead; a page about an armed
+        conflict may still come to the talks only further down, an essay on a policy or a
+        local vote that mentions a treaty in passing does not report talks."""
+        return self.conflict or self.headline_cues + self.lead_cues >= MIN_TOP_CUES
+
+    @property
     def relevant(self) -> bool:
-        """Three tests, since no amount of one kind of evidence makes up for the lack of
+        """Four tests, since no amount of one kind of evidence makes up for the lack of
         another: talk evidence that survives the genre (a peacemaker's obituary is full of
-        talk words), some political side, and enough evidence overall."""
+        talk words), talk at the top of the page (or an armed conflict there), some
+        political side, and enough evidence overall."""
         return (
             self.talk - self.genre >= MIN_TALK
+            and self.talk_at_top
             and self.sides >= MIN_SIDES
             and self.score >= THRESHOLD
         )
 
 
 def _cue_weight(token: Token, words: frozenset[str], weak: frozenset[str]) -> float:
-    """1 for a strong negotiation word, 0.5 for a weak one, 0 otherwise; a cue in a
-    holiday name ("Armistice Day") names a date, not talks."""
-    lower = token.lower_
-    if lower not in words and token.lemma_.lower() not in words:
+    """1 for a strong negotiation word, 0.5 for a weak one (by spelling or lemma: "dealing"
+    is as weak as "deal"), 2 for a truce word, 0 otherwise; a cue in a holiday name
+    ("Armistice Day") names a date, not talks, and "according to" only shares the lemma
+    of "accord"."""
+    lower, lemma = token.lower_, token.lemma_.lower()
+    if lower not in words and lemma not in words:
+        return 0.0
+    lists = word_lists()
+    if lower in lists["not_cue_words"]:
         return 0.0
     following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
-    if following in word_lists()["not_cues_before"]:
+    if following in lists["not_cues_before"]:
         return 0.0
-    return 0.5 if lower in weak else 1.0
+    if lower in lists["truce_cues"]:
+        return TRUCE_CUE_WEIGHT
+    return 0.5 if lower in weak or lemma in weak else 1.0
+
+
+def _sentence_case(doc: Doc, prefix: int) -> bool:
+    """Whether the headline is written in sentence case (two or more lower-case words of
+    four letters or more), so that its capitals mark proper names as in the body."""
+    lower = sum(1 for t in doc if t.idx < prefix and t.is_alpha and len(t) >= 4 and t.is_lower)
+    return lower >= 2
+
+
+def _in_a_name(token: Token, prefix: int, headline_names: bool) -> bool:
+    """A negotiation word capitalised inside a proper name ("the Paris Agreement", "the
+    EU's Green Deal") or an acronym in the body ("PACT") names a treaty or a programme,
+    which a page may mention without reporting talks. Title Case headlines capitalise
+    every word, so they say nothing here."""
+    if token.idx < prefix and not headline_names:
+        return False
+    if token.is_upper and len(token) > 1:
+        return token.idx >= prefix
+    if not token.is_title or token.is_sent_start or token.i == 0:
+        return False
+    before = token.nbor(-1)
+    return (before.is_title or before.is_upper) and not before.is_sent_start
 
 
 def _lead(doc: Doc, prefix: int) -> list[Span]:
@@ -202,16 +261,20 @@ def _lead(doc: Doc, prefix: int) -> list[Span]:
     return body[:LEAD_SENTENCES]
 
 
-def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[str, float], bool]:
+def _genre_penalties(
+    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False
+) -> tuple[dict[str, float], bool]:
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
     genres (photo) count in the headline only, since their words are page furniture. Words
     inside an actor name ("European Union") are not genre words, nor is the "prince" of
     a crown prince, a head of government, nor a word its exceptions exclude ("transfer
-    of power"). Also says whether a genre word is in the
-    headline."""
+    of power"), nor a word that needs a context without it ("coalition" alone is a side,
+    "coalition talks" the genre). On a domestic page a genre weighs its domestic_weight.
+    Also says whether a genre word is in the headline."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     lists = word_lists()
+    weight = lists["domestic_weight"] if domestic else {n: g[0] for n, g in lists["genres"].items()}
     shares: dict[str, float] = {}
     in_headline = False
     for t in doc:
@@ -227,16 +290,34 @@ def _genre_penalties(doc: Doc, prefix: int, in_actor: set[int]) -> tuple[dict[st
         after = lists["genre_exceptions"].get(t.lower_)
         if after and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in after:
             continue  # "transfer of power" is politics, a "transfer" alone is football
+        context = lists["genre_contexts"].get(t.lower_)
+        if context and not _followed_by(t, *context):
+            continue
         for name in names:
+            if not weight[name]:
+                continue  # a genre of domestic pages only (one country's coalition talks)
             if lists["genres"][name][2] and (t.idx >= prefix or t.is_upper):
                 continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture
             in_headline = in_headline or t.idx < prefix
             share = 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
             shares[name] = shares.get(name, 0.0) + share
-    out = {
-        name: round(lists["genres"][name][0] * min(share, 1.0), 2) for name, share in shares.items()
-    }
+    out = {name: round(weight[name] * min(share, 1.0), 2) for name, share in shares.items()}
     return out, in_headline
+
+
+def _followed_by(token: Token, within: int, following: frozenset[str]) -> bool:
+    """Whether one of `following` comes within `within` words after the token (hyphens
+    skipped: "coalition-building")."""
+    doc, seen = token.doc, 0
+    for t in doc[token.i + 1 : token.i + 1 + 2 * within]:
+        if t.text == "-":
+            continue
+        if t.lower_ in following:
+            return True
+        seen += 1
+        if seen >= within:
+            break
+    return False
 
 
 def _died_at_an_age(token: Token) -> bool:
@@ -274,6 +355,34 @@ def _history_penalty(doc: Doc, prefix: int, lead_end: int) -> float:
     return round(HISTORY_WEIGHT * min(share, 1.0), 2)
 
 
+def _word_forms(doc: Doc, token: Token) -> tuple[str, ...]:
+    """The token's lower-case spelling, and the hyphenated compound it ends when the
+    tokenizer split one ("power-sharing" is three tokens)."""
+    i = token.i
+    if i >= 2 and doc[i - 1].text == "-":
+        return token.lower_, f"{doc[i - 2].lower_}-{token.lower_}"
+    return (token.lower_,)
+
+
+def _top_signs(doc: Doc, prefix: int, lead_end: int) -> tuple[bool, bool]:
+    """What the headline and lead say the page is about: (conflict, domestic).
+
+    Conflict: they name an armed group or use a word of armed conflict or its settlement
+    ("rebels", "violence", "power-sharing", "unity"). Domestic: no conflict, at most one
+    named state, and no organisation: the sides are one country's parties, unions,
+    companies or clubs ("Dutch coalition talks", "the airline and its pilots"), not states
+    or armed groups. A coalition agreed to end unrest, or with outside go-betweens, names
+    the unrest or the go-betweens at the top, and so is not domestic."""
+    words = word_lists()["conflict_words"]
+    conflict = any(form in words for t in doc[:lead_end] for form in _word_forms(doc, t)) or any(
+        m.kind == "group" and m.start < lead_end for m in doc._.mentions
+    )
+    top = [m for m in doc._.mentions if m.start < lead_end and m.role != "place"]
+    states = {m.canonical for m in top if m.kind == "state"}
+    domestic = not conflict and len(states) <= 1 and all(m.kind == "state" for m in top)
+    return conflict, domestic
+
+
 def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     """Every signal of `Evidence` from a parsed Doc (`prefix`: characters of headline)."""
     c = cues()
@@ -283,9 +392,13 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     mentions = [m for m in doc._.mentions if m.role != "place"]
     in_actor = {i for m in doc._.mentions for i in range(m.start, m.end)}
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
+    headline_names = _sentence_case(doc, prefix)
     ev = Evidence(parties=parties)
+    ev.conflict, ev.domestic = _top_signs(doc, prefix, lead_end)
     for t in doc:
         weight = _cue_weight(t, words, weak)
+        if weight and _in_a_name(t, prefix, headline_names):
+            weight *= NAMED_CUE_SHARE
         if t.idx < prefix:
             ev.headline_cues += weight
         elif t.i < lead_end:
@@ -299,7 +412,7 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
     ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
     ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"] and t.i not in in_actor)
-    ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor)
+    ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor, ev.domestic)
     history = _history_penalty(doc, prefix, lead_end)
     if ev.current_events:
         history /= 2  # current talks about an old war or treaty (a WWII peace treaty)
