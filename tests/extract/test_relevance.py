@@ -6,9 +6,10 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from extract.lexicon import cues
 from extract.models import ArticleText
 from extract.pipeline import read_articles
-from extract.relevance import Evidence, VocabularyGate
+from extract.relevance import Evidence, VocabularyGate, _cue_weight, word_lists
 
 
 @pytest.fixture(scope="module")
@@ -174,4 +175,113 @@ def test_a_transfer_of_power_is_not_football(nlp: Language) -> None:
         "a transfer of power to civilians within 18 months, ECOWAS mediators said."
     )
     relevant, tracks = read(nlp, text, title="Mali junta agrees transfer of power in talks")
+    assert relevant and tracks
+
+
+def test_a_page_that_names_no_conflict_must_speak_of_talks_at_the_top() -> None:
+    body_only = Evidence(body_cues=6, current_events=3, background_events=2, parties=2)
+    assert body_only.talk >= 1.0 and not body_only.relevant
+    at_war = Evidence(body_cues=6, current_events=3, background_events=2, parties=2, conflict=True)
+    assert at_war.relevant
+
+
+@pytest.mark.model
+def test_one_countrys_coalition_talks_are_not_relevant(nlp: Language) -> None:
+    text = (
+        "Talks to form a coalition government in Belgium broke down on Tuesday, four months "
+        "after the election, when the Flemish nationalists and the Socialists failed to "
+        "agree on the budget. The king asked a party leader to resume the negotiations."
+    )
+    relevant, _ = read(nlp, text, title="Belgian coalition talks collapse again")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_a_coalition_deal_to_end_unrest_stays_relevant(nlp: Language) -> None:
+    text = (
+        "Kenya's government and the opposition signed a coalition deal on Thursday to end "
+        "weeks of violence after the disputed election, in talks mediated by the African "
+        "Union. The two sides agreed to share power in a new cabinet."
+    )
+    relevant, tracks = read(nlp, text, title="Kenya rivals sign power-sharing deal")
+    assert relevant and tracks
+
+
+@pytest.mark.model
+def test_a_government_formed_with_outside_mediators_stays_relevant(nlp: Language) -> None:
+    text = (
+        "Lebanon's rival blocs agreed in Doha on Wednesday to form a government after five "
+        "days of talks mediated by Qatar, ending an 18-month political standoff."
+    )
+    relevant, tracks = read(nlp, text, title="Lebanese blocs agree to form a government")
+    assert relevant and tracks
+
+
+@pytest.mark.model
+def test_rebels_and_government_forming_a_unity_government_stay_relevant(
+    nlp: Language,
+) -> None:
+    text = (
+        "South Sudan's government and the rebels agreed on Saturday to form a unity "
+        "government by February, after talks in Addis Ababa. The coalition talks will "
+        "resume next week on the number of states."
+    )
+    relevant, tracks = read(nlp, text, title="South Sudan rivals agree to form government")
+    assert relevant and tracks
+
+
+@pytest.mark.model
+def test_an_airline_and_its_pilots_reaching_a_contract_is_not_relevant(
+    nlp: Language,
+) -> None:
+    text = (
+        "Canada's biggest airline and its pilots reached a tentative contract agreement on "
+        "Sunday after six weeks of talks, a federal mediator said. Negotiators for both "
+        "sides will meet again to settle the wording before the pilots vote."
+    )
+    relevant, _ = read(nlp, text, title="Airline and pilots reach tentative deal")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_fight_talks_over_a_purse_split_are_not_relevant(nlp: Language) -> None:
+    text = (
+        "Talks on a heavyweight fight between the Ukrainian champion and his British "
+        "challenger collapsed on Friday after the champion's promoter rejected a 60-40 "
+        "purse split. Negotiations on a rematch clause had also stalled, the boxer's team "
+        "said, and Saudi Arabia withdrew its offer to host the bout."
+    )
+    relevant, _ = read(nlp, text)
+    assert not relevant
+
+
+@pytest.mark.model
+def test_according_to_is_no_negotiation_word(nlp: Language) -> None:
+    doc = nlp("Shelling hit two hospitals on Monday, according to state media.")
+    lists = word_lists()
+    weights = [_cue_weight(t, cues()["negotiation_vocab"], lists["weak_cues"]) for t in doc]
+    assert not any(weights)
+
+
+@pytest.mark.model
+def test_an_essay_on_a_named_programme_does_not_report_talks(nlp: Language) -> None:
+    text = (
+        "Only bolder policies can meet the climate crisis. Emissions rose again last year "
+        "across Europe. Scientists say that the targets are far too low. "
+        "The European Green Deal promised "
+        "much, and the Paris Agreement set targets that Germany and France still miss. "
+        "China and the United States pledged more at the Glasgow Summit, but any deal "
+        "without the Global South will fail."
+    )
+    relevant, _ = read(nlp, text, title="The EU's Green Deal is not nearly enough for the climate")
+    assert not relevant
+
+
+@pytest.mark.model
+def test_the_end_of_a_ceasefire_in_the_lead_is_relevant(nlp: Language) -> None:
+    text = (
+        "The separatist front declared an end to the ceasefire with Morocco on Friday, "
+        "saying its fighters would resume attacks. Morocco said it would defend its forces."
+    )
+    relevant, tracks = read(nlp, text, title="Sahara separatists take up arms again")
     assert relevant and tracks
