@@ -13,6 +13,11 @@ Two stages, because the trained pipeline is the expensive part (notes/performanc
    political vocabulary; and subtracts the marks of pages that borrow the vocabulary:
    obituaries of peacemakers, anniversaries of armistices, book and film reviews, royal
    or celebrity "peace talks", sports truces, summit photo calls, merger and pay talks.
+   A page whose headline and lead name one country's sides only (no second state, no
+   organisation, no armed group, no word of armed conflict) is "domestic": there the
+   talks of parties forming a coalition, of unions, companies and clubs are their genre
+   for sure, while a coalition or government agreed to end violence, with rebels or with
+   outside go-betweens, is the news users follow.
 
 The weights are set by hand on what English news does, not fitted: a word in the headline
 says what the page is about far more than one in the tenth paragraph, and a page whose
