@@ -21,7 +21,7 @@ from extract import conditions as _conditions  # noqa: F401
 from extract import outcomes as _outcomes  # noqa: F401
 from extract.models import ArticleResult, ArticleText
 from extract.parties import Reading
-from extract.relevance import VocabularyGate, is_political
+from extract.relevance import VocabularyGate, gather_evidence
 from extract.tracks import build_track
 
 PARLEY_COMPONENTS = ("parley_actors", "parley_outcomes", "parley_conditions")
@@ -147,13 +147,15 @@ def _result(article: ArticleText, **fields: object) -> ArticleResult:
 
 
 def _read(article: ArticleText, doc: Doc, prefix_len: int) -> ArticleResult:
+    """The track is built first because the parties it finds are evidence of relevance;
+    it is output only when the scored decision (relevance.py) says the article reports on
+    negotiations, and then always, whatever number of parties was found. A pipeline
+    without a parser (a blank one in tests) sets no sentences and cannot read anything."""
+    if not doc.has_annotation("SENT_START"):
+        return _result(article, relevant=False)
     reading = Reading(doc=doc, prefix=prefix_len)
     track = build_track(reading, doc._.conditions)
-    relevant = (
-        track is not None
-        and is_political(doc)
-        and (track.status is not None or bool(track.denials))
-    )
-    if not relevant or track is None:
+    parties = len(track.parties) if track is not None else 0
+    if track is None or not gather_evidence(doc, prefix_len, parties).relevant:
         return _result(article, relevant=False)
     return _result(article, relevant=True, tracks=[track])

@@ -76,8 +76,8 @@ def choose_status(reading: Reading, events: list[Cue]) -> tuple[str | None, floa
 def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
     doc = reading.doc
     parties, mediators = choose_parties(reading)
-    if len(parties) < 2:
-        return None
+    # A relevant article always gets its track, even with one side (or none) identified:
+    # its status and events matter to users; relevance.py decides whether it is relevant.
     events: list[Cue] = doc._.events
     status, confidence = choose_status(reading, events)
     return Track(

@@ -92,3 +92,17 @@ def test_where_a_truce_takes_effect_is_not_the_venue_of_the_talks(nlp: Language)
     )
     (result,) = read_articles(nlp, [article("v", text)])
     assert result.tracks[0].venue == "Nairobi"
+
+
+@pytest.mark.model
+def test_a_relevant_article_with_one_named_side_still_yields_its_track(nlp: Language) -> None:
+    text = (
+        "Bolivia's government and the striking miners' cooperatives resumed negotiations in "
+        "La Paz on Tuesday, church mediators said. The two sides agreed to a truce on the "
+        "highways while the talks continue."
+    )
+    (result,) = read_articles(nlp, [article("one", text, title="Bolivia, miners resume talks")])
+    assert result.relevant
+    (track,) = result.tracks
+    assert track.parties == ["Bolivia"]
+    assert track.status is not None
