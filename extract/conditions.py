@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Mention, generics
-from extract.lexicon import cues
+from extract.lexicon import cues, target_class
 
 _REPORTING = frozenset(
     {
@@ -135,6 +135,8 @@ def _trigger_kind(token: Token) -> str | None:
         if key in c[kind]:
             if key in {"call", "put", "present", "table"} and not _has_particle(token):
                 continue
+            if key == "accept" and _refuses(token):
+                return "demand"  # "X would not accept a model that ...": X requires otherwise
             if key in {"agree", "accept", "ready", "willing", "prepared"} and not any(
                 ch.dep_ == "xcomp" or (ch.dep_ == "prep" and ch.lower_ == "to")
                 for ch in token.children
@@ -144,6 +146,10 @@ def _trigger_kind(token: Token) -> str | None:
                 continue
             if key in {"need", "must", "expect"} and token.pos_ != "VERB":
                 continue
+            if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
+                continue  # "hope for a mechanism" asks; "hopes were low" does not
+            if key == "necessary" and not any(c.dep_ == "xcomp" for c in token.children):
+                continue
             if token.pos_ not in {"VERB", "NOUN", "ADJ"} and not (
                 token.pos_ == "AUX" and key == "want"  # the small model's "wants written ..."
             ):
@@ -152,6 +158,12 @@ def _trigger_kind(token: Token) -> str | None:
                 return "demand"
             return kind
     return None
+
+
+def _refuses(token: Token) -> bool:
+    """ "will not accept X", "never accept X": a refusal with an object states a demand."""
+    negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in token.children)
+    return negated and any(c.dep_ == "dobj" for c in token.children)
 
 
 def _objects_demands(token: Token) -> bool:
@@ -168,8 +180,10 @@ def _has_particle(token: Token) -> bool:
     for child in token.children:
         if child.dep_ == "prt" and child.lower_ in {"forward", "up"}:
             return True
-        if child.dep_ == "prep" and child.lower_ in {"for", "on"}:
+        if child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}:
             return True
+        if child.dep_ == "xcomp" and any(a.lower_ == "to" for a in child.children):
+            return True  # "the opposition calls to allow aid in"
         if any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
             return True  # "called for observers to be deployed"
         if child.dep_ == "dobj" and any(
@@ -235,6 +249,13 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         subjects = [ch for ch in node.children if ch.dep_ in _SUBJECT_DEPS]
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
+            subjects += [  # "the demands of the armed groups"
+                o
+                for ch in node.children
+                if ch.dep_ == "prep" and ch.lower_ == "of"
+                for o in ch.children
+                if o.dep_ == "pobj"
+            ]
         for subj in subjects:
             name = _subject_party(subj, node, resolver)
             if name:
@@ -271,9 +292,16 @@ def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
 
 
 def _clause(token: Token) -> list[Token]:
-    """The trigger's complement: what is demanded, offered or proposed."""
+    """The trigger's complement: what is demanded, offered or proposed. Adjuncts of time,
+    place and manner ("in a statement", "at the meeting", "after weeks of fighting") and,
+    on a noun, its "of" owner ("the demands of the rebels") are not part of it."""
+    c = cues()["condition_triggers"]
     parts: list[Token] = []
     for child in token.children:
+        if child.dep_ == "prep" and not _content_prep(child, token, c):
+            continue
+        if child.dep_ == "advcl" and not _conditional(child, c):
+            continue  # "..., expressing gratitude to Qatar": commentary, not content
         if child.dep_ in {
             "dobj",
             "ccomp",
@@ -293,11 +321,106 @@ def _clause(token: Token) -> list[Token]:
             parts.append(child)
     if token.pos_ == "AUX" and token.dep_ == "aux":
         parts.extend(t for t in token.head.subtree if t.i > token.i)
-    if not parts and token.head is not token and token.head.lemma_ in {"be", "remain"}:
-        for child in token.head.children:
-            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not token:
-                parts.extend(child.subtree)
+    if not parts and token.pos_ == "NOUN":
+        parts = _listed_content(token)
     return sorted(parts, key=lambda t: t.i)
+
+
+_OCCASIONS = frozenset(
+    {
+        "statement",
+        "interview",
+        "speech",
+        "remark",
+        "letter",
+        "post",
+        "message",
+        "briefing",
+        "conference",
+        "meeting",
+        "talk",
+        "session",
+        "call",
+        "address",
+        "tweet",
+        "video",
+        "report",
+        "capital",
+        "city",
+        "region",
+        "area",
+        "country",
+        "week",
+        "month",
+        "year",
+        "day",
+        "past",
+        "time",
+    }
+)
+
+
+def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
+    """Is this preposition part of what is asked ("call for", "insist on", "committed to")
+    rather than an adjunct ("in a statement", "on Monday", "with Kabul")?"""
+    word = prep.lower_
+    objects = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+    if word == "in":  # "in return for", "in good faith"; not "in a statement", "in Doha"
+        return not any(o.ent_type_ or o.lemma_.lower() in _OCCASIONS for o in objects)
+    if word == "of" and trigger.pos_ == "NOUN":
+        return False  # "the request of Qatar": the owner, read as the party
+    if word == "on" and any(o.ent_type_ in {"DATE", "TIME"} for o in objects):
+        return False
+    if word == "with":  # "deal with the dispute", not "agreed with us", "with Kabul"
+        return not any(o.pos_ in {"PROPN", "PRON"} or o.ent_type_ for o in objects)
+    return word in c["content_preps"] and word not in c["adjunct_preps"]
+
+
+def _conditional(advcl: Token, c: dict) -> bool:
+    """An adverbial clause carries a condition when it opens with "if", "unless",
+    "provided", "until", "before", "once" or is a purpose "to"-clause."""
+    marks = {ch.lower_ for ch in advcl.children if ch.dep_ in {"mark", "aux", "advmod", "prep"}}
+    if advcl.lower_ == "provided" or advcl.lower_ in c["precondition_markers"]:
+        return True
+    return bool(
+        marks & {"if", "unless", "once", "until", "before", "provided", "to", "while", "long"}
+    )
+
+
+def _listed_content(noun: Token) -> list[Token]:
+    """ "The demands include X and Y", "X is part of the demands of Y", "demands range
+    from X to Y": the content sits around the noun, not under it."""
+    head = noun.head
+    out: list[Token] = []
+    if noun.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ in {
+        "include",
+        "be",
+        "remain",
+        "cover",
+        "range",
+        "involve",
+        "comprise",
+        "concern",
+    }:
+        for child in head.children:
+            if child.dep_ in {"dobj", "attr", "ccomp", "acomp"} or (
+                child.dep_ == "prep" and child.lower_ in {"from", "to"}
+            ):
+                out.extend(child.subtree)
+    elif noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain"}:
+        for child in head.children:  # "withdrawal remains their priority"
+            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not noun:
+                out.extend(child.subtree)
+    elif noun.dep_ == "pobj" and head.lower_ in {"of", "among"} and head.head.dep_ == "attr":
+        verb = head.head.head  # "X is (part) of the demands": X
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                out.extend(child.subtree)
+    elif noun.dep_ == "dobj" and head.lemma_ == "have":
+        for child in noun.children:  # "have various demands from X to Y"
+            if child.dep_ == "prep" and child.lower_ in {"from", "to", "including"}:
+                out.extend(child.subtree)
+    return out
 
 
 def _track_speakers(sent: Span, resolver: Resolver) -> None:
@@ -310,6 +433,197 @@ def _track_speakers(sent: Span, resolver: Resolver) -> None:
                 resolver.last_speaker = name
 
 
+def _line(sent: Span, token: Token) -> Span:
+    """The part of a sentence on the trigger's own line. Scraped pages glue a headline,
+    a photo credit or a list of links to the next sentence; a blank line, or a line break
+    before a capital or a digit, ends the text a condition may come from."""
+    doc = sent.doc
+    start, end = sent.start, sent.end
+    for t in doc[sent.start : token.i]:
+        if _breaks_line(t):
+            start = t.i + 1
+    for t in doc[token.i : sent.end]:
+        if _breaks_line(t):
+            end = t.i
+            break
+    return doc[start:end]
+
+
+def _breaks_line(t: Token) -> bool:
+    if "\n" not in t.text and "\n" not in t.whitespace_:
+        return False
+    if "\n\n" in t.text or "\n\n" in t.whitespace_ or t.i + 1 >= len(t.doc):
+        return True
+    nxt = t.doc[t.i + 1]
+    return nxt.text[:1].isupper() or nxt.text[:1].isdigit()
+
+
+def tidy(text: str) -> str:
+    """One line, single spaces, no dangling punctuation at the end."""
+    text = " ".join(text.split())
+    text = text.rstrip(" .,;:-—–")
+    if text.count("“") < text.count("”") or text.count('"') % 2:
+        text = text.rstrip('”"')
+    return text.rstrip(" .,;:")
+
+
+def _substantial(parts: list[Token], trigger: Token) -> bool:
+    """Does the clause say something? "to do", "from Kabul", "to peace" do not: at
+    least two content words, and not only light verbs ("to stay", "to know more")."""
+    light = cues()["condition_triggers"]["light_verbs"]
+    content = [
+        t
+        for t in parts
+        if t.pos_ in {"NOUN", "PROPN", "NUM", "ADJ", "VERB"}
+        and not t.is_stop
+        and t.lemma_.lower() not in light
+    ]
+    return len(content) >= 2
+
+
+def _embedded_wh(token: Token) -> bool:
+    """ "where we want to be", "what Iranians want to hear": a wish inside a wh-clause
+    is not a party's position."""
+    if token.dep_ not in {"relcl", "ccomp", "advcl", "pcomp"}:
+        return False
+    return any(t.tag_ in {"WP", "WRB"} and t.i < token.i for t in token.subtree)
+
+
+_ASSENT = frozenset({"agree", "sign"})
+
+
+def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
+    """ "agreed to a ceasefire", "committed to the talks": that is the outcome event, not
+    a condition, unless a condition rides on it ("provided attacks cease", "only")."""
+    if kind != "guarantee" or token.lemma_.lower() not in _ASSENT:
+        return False
+    if any(c.dep_ in {"xcomp", "ccomp"} for c in token.children):
+        return False
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "to":
+            objects += [o for o in prep.children if o.dep_ == "pobj"]
+    if not objects or not all(target_class(o) for o in objects):
+        return False
+    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    return not any(t.lower_ in markers for t in parts)
+
+
+def _deal_term(token: Token) -> bool:
+    """ "The agreement provides for the rebels to disarm", "the truce includes a
+    commitment to ...": terms a deal sets for its signatories."""
+    c = cues()["condition_triggers"]
+    if token.pos_ != "VERB" or token.lemma_.lower() not in c["deal_term_verbs"]:
+        return False
+    return any(
+        ch.dep_ in {"nsubj", "nsubjpass"} and target_class(ch) in {"deal", "truce"}
+        for ch in token.children
+    )
+
+
+def _under_the_deal(token: Token) -> bool:
+    """ "Under the agreement, the LRA will assemble its fighters": a deal term."""
+    if token.pos_ != "VERB" or not any(
+        c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "must"} for c in token.children
+    ):
+        return False
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ in {"under", "in"}
+        and any(target_class(o) in {"deal", "truce"} for o in p.children if o.dep_ == "pobj")
+        for p in token.children
+    )
+
+
+def _term_party(token: Token, parts: list[Token], resolver: Resolver) -> str:
+    """Who a deal term binds: the actor named as the doer inside it, else both sides."""
+    for t in parts:
+        if t.dep_ in {"nsubj", "nsubjpass", "compound", "poss", "amod"} and t.i != token.i:
+            name = resolver.resolve(t)
+            if name:
+                return name
+    for ch in token.children:
+        if ch.dep_ in {"nsubj", "nsubjpass"}:
+            name = resolver.resolve(ch)
+            if name:
+                return name
+    return BOTH_SIDES
+
+
+def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Token]] | None:
+    """The (party, kind, clause tokens) a token opens, if it opens a condition."""
+    if _deal_term(token) or _under_the_deal(token):
+        parts = _clause(token)
+        if _under_the_deal(token):
+            parts = [t for t in token.subtree if t.i >= _subject_start(token)]
+            parts = [t for t in parts if not _in_under_phrase(t, token)]
+        return _term_party(token, parts, resolver), "guarantee", parts
+    kind = _trigger_kind(token)
+    modal = kind is None
+    if modal:
+        kind = _modal_kind(token)
+        if kind is None or (kind == "guarantee" and _routine(token)):
+            return None
+    if _embedded_wh(token):
+        return None
+    parts = _clause(token)
+    if len(parts) < 2:
+        return None
+    if modal:
+        subject = [t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree]
+        parts = sorted([*subject, token, *parts], key=lambda t: t.i)
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+        if kind == "demand" or passive:
+            # "Y said prisoners would be released": Y offers it, not the prisoners
+            party = _speaker(token, resolver)
+        else:
+            party = _sibling_subject(token, resolver) or _party(token, resolver, kind)
+    else:
+        party = _party(token, resolver, kind)
+        if kind == "demand" and token.lemma_ in {"need", "must"}:
+            party = _speaker(token, resolver) or party
+        party = party or _speaker(token, resolver)
+    if party is None:
+        return None
+    return party, kind, parts
+
+
+def _routine(verb: Token) -> bool:
+    """ "Delegations will reconvene on Monday", "he would speak to reporters": plans and
+    movements, not commitments; nor is anything whose subject is the talks themselves."""
+    if verb.lemma_.lower() in cues()["condition_triggers"]["light_verbs"]:
+        return True
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in verb.children
+    )
+
+
+def _subject_start(token: Token) -> int:
+    subjects = [c.left_edge.i for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return min(subjects) if subjects else token.i
+
+
+def _in_under_phrase(t: Token, verb: Token) -> bool:
+    return any(
+        p.dep_ == "prep" and p.lower_ in {"under", "in"} and t in p.subtree for p in verb.children
+    )
+
+
+def _sibling_subject(token: Token, resolver: Resolver) -> str | None:
+    """ "He said Iran would continue ..., but would cease X": the parser hangs the second
+    verb on "said"; its subject is that of the first reported verb."""
+    if token.dep_ != "conj" or token.head.lemma_ not in _REPORTING:
+        return None
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+        return None
+    for sib in token.head.children:
+        if sib.dep_ == "ccomp" and sib.i < token.i:
+            for ch in sib.children:
+                if ch.dep_ in {"nsubj", "nsubjpass"}:
+                    return _subject_party(ch, sib, resolver)
+    return None
+
+
 def find_conditions(doc: Doc) -> list[Clause]:
     resolver = Resolver(doc)
     found: list[Clause] = []
@@ -318,35 +632,18 @@ def find_conditions(doc: Doc) -> list[Clause]:
             _track_speakers(sent, resolver)
             continue
         for token in sent:
-            kind = _trigger_kind(token)
-            modal = kind is None
-            if modal:
-                kind = _modal_kind(token)
-                if kind is None:
-                    continue
-            parts = _clause(token)
-            if len(parts) < 2:
+            read = _read_trigger(token, resolver)
+            if read is None:
                 continue
-            if modal:
-                subject = [
-                    t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
-                ]
-                parts = sorted([*subject, token, *parts], key=lambda t: t.i)
-                party = (
-                    _speaker(token, resolver)
-                    if kind == "demand"
-                    else _party(token, resolver, kind) or None
-                )
-            else:
-                party = _party(token, resolver, kind)
-                if kind == "demand" and token.lemma_ in {"need", "must"}:
-                    party = _speaker(token, resolver) or party
-                party = party or _speaker(token, resolver)
-            if party is None:
+            party, kind, parts = read
+            line = _line(sent, token)
+            parts = [t for t in parts if line.start <= t.i < line.end]
+            if not parts or not _substantial(parts, token) or _only_the_talks(token, kind, parts):
                 continue
             end = max(parts[-1].i, token.right_edge.i if token.pos_ == "VERB" else 0)
-            text = doc[parts[0].i : end + 1].text
-            found.append(Clause(party, _kind_refined(kind, parts, sent), text, sent))
+            end = min(end, line.end - 1)
+            text = tidy(doc[parts[0].i : end + 1].text)
+            found.append(Clause(party, _kind_refined(kind, parts, sent), text, line))
         _track_speakers(sent, resolver)
     return found
 
