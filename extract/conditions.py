@@ -133,7 +133,7 @@ def _trigger_kind(token: Token) -> str | None:
         return "demand"
     for kind in ("proposal", "guarantee", "demand"):
         if key in c[kind]:
-            if key in {"call", "put", "present", "table"} and not _has_particle(token):
+            if key in {"call", "put", "present", "table", "push"} and not _has_particle(token):
                 continue
             if key == "accept" and _refuses(token):
                 return "demand"  # "X would not accept a model that ...": X requires otherwise
@@ -163,7 +163,11 @@ def _trigger_kind(token: Token) -> str | None:
 def _refuses(token: Token) -> bool:
     """ "will not accept X", "never accept X": a refusal with an object states a demand."""
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in token.children)
-    return negated and any(c.dep_ == "dobj" for c in token.children)
+    modal = any(
+        c.dep_ == "aux" and c.lower_ in {"will", "would", "wo", "'ll", "can", "could", "ca"}
+        for c in token.children
+    )
+    return negated and modal and any(c.dep_ == "dobj" for c in token.children)
 
 
 def _objects_demands(token: Token) -> bool:
@@ -178,7 +182,7 @@ def _objects_demands(token: Token) -> bool:
 def _has_particle(token: Token) -> bool:
     """ "call for", "put forward", "present a plan", "tabled a set of demands"."""
     for child in token.children:
-        if child.dep_ == "prt" and child.lower_ in {"forward", "up"}:
+        if child.dep_ == "prt" and child.lower_ in {"forward", "up"} and token.lemma_ != "call":
             return True
         if child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}:
             return True
@@ -276,6 +280,12 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
     return None
 
 
+def _ordinal_first(t: Token) -> bool:
+    """ "the truce first brokered in Doha", "the first meeting": an ordinal, not the
+    "first" of "disarm first"."""
+    return t.lower_ == "first" and (t.dep_ != "advmod" or t.head.tag_ in {"VBN", "VBD"})
+
+
 def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
     c = cues()["condition_triggers"]
     words = {t.lower_ for t in sent}
@@ -283,7 +293,7 @@ def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
         {"return", "exchange"} & words and "in" in words or ("in" in words and "turn" in words)
     ):
         return "counter_condition"
-    clause_words = {t.lower_ for t in clause}
+    clause_words = {t.lower_ for t in clause if not _ordinal_first(t)}
     if kind in {"demand", "guarantee"} and clause_words & c["precondition_markers"]:
         return "precondition"
     if {"precondition", "prerequisite"} & words:
@@ -360,6 +370,31 @@ _OCCASIONS = frozenset(
 )
 
 
+_COUNTERPARTS = frozenset(
+    {
+        "delegation",
+        "side",
+        "counterpart",
+        "government",
+        "team",
+        "negotiator",
+        "representative",
+        "leader",
+        "official",
+        "envoy",
+        "minister",
+        "president",
+        "mediator",
+        "rebel",
+        "group",
+        "neighbour",
+        "neighbor",
+        "party",
+        "country",
+    }
+)
+
+
 def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
     """Is this preposition part of what is asked ("call for", "insist on", "committed to")
     rather than an adjunct ("in a statement", "on Monday", "with Kabul")?"""
@@ -371,8 +406,16 @@ def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
         return False  # "the request of Qatar": the owner, read as the party
     if word == "on" and any(o.ent_type_ in {"DATE", "TIME"} for o in objects):
         return False
+    if any(o.tag_ in {"WDT", "WP"} for o in objects):
+        return False  # "in which", "to which": the content is the antecedent
     if word == "with":  # "deal with the dispute", not "agreed with us", "with Kabul"
-        return not any(o.pos_ in {"PROPN", "PRON"} or o.ent_type_ for o in objects)
+        return not any(
+            o.pos_ in {"PROPN", "PRON"}
+            or o.ent_type_
+            or target_class(o)
+            or o.lemma_.lower() in _COUNTERPARTS
+            for o in objects
+        )
     return word in c["content_preps"] and word not in c["adjunct_preps"]
 
 
@@ -478,7 +521,7 @@ def _substantial(parts: list[Token], trigger: Token) -> bool:
         and not t.is_stop
         and t.lemma_.lower() not in light
     ]
-    return len(content) >= 2
+    return len(content) >= 2 and any(t.pos_ in {"NOUN", "VERB"} for t in content)
 
 
 def _embedded_wh(token: Token) -> bool:
@@ -489,24 +532,86 @@ def _embedded_wh(token: Token) -> bool:
     return any(t.tag_ in {"WP", "WRB"} and t.i < token.i for t in token.subtree)
 
 
-_ASSENT = frozenset({"agree", "sign"})
+_MEETING_VERBS = frozenset(
+    {
+        "meet",
+        "hold",
+        "resume",
+        "continue",
+        "host",
+        "attend",
+        "go",
+        "come",
+        "travel",
+        "return",
+        "start",
+        "begin",
+        "convene",
+        "reconvene",
+        "maintain",
+        "have",
+        "lead",
+        "send",
+        "join",
+        "stay",
+        "sign",
+        "suspend",
+        "extend",
+    }
+)
+
+
+def _target(token: Token) -> str | None:
+    """Talk, truce or deal noun, whatever tag the small model gave it ("agree to
+    ceasefire" is sometimes read as a verb)."""
+    table = cues()["target_of"]
+    return target_class(token) or table.get(token.lower_) or table.get(token.lemma_.lower())
 
 
 def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
-    """ "agreed to a ceasefire", "committed to the talks": that is the outcome event, not
-    a condition, unless a condition rides on it ("provided attacks cease", "only")."""
-    if kind != "guarantee" or token.lemma_.lower() not in _ASSENT:
+    """ "agreed to a ceasefire", "committed to the talks", "agreed to meet again", "will
+    sign the deal": that is the outcome or the calendar, not a condition, unless a
+    condition rides on it ("provided attacks cease", "only")."""
+    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    if kind != "guarantee" or any(t.lower_ in markers and not _ordinal_first(t) for t in parts):
         return False
-    if any(c.dep_ in {"xcomp", "ccomp"} for c in token.children):
-        return False
+    lemma = token.lemma_.lower()
+    verbs = [c for c in token.children if c.dep_ in {"xcomp", "ccomp"}]
+    if verbs:
+        return all(_routine_step(v) for v in verbs)
     objects = [c for c in token.children if c.dep_ == "dobj"]
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ == "to":
-            objects += [o for o in prep.children if o.dep_ == "pobj"]
-    if not objects or not all(target_class(o) for o in objects):
+        if prep.dep_ == "prep" and prep.lower_ in {"to", "on"}:
+            objects += [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+    if not objects:
         return False
-    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
-    return not any(t.lower_ in markers for t in parts)
+    if any(o.tag_ in {"WDT", "WP"} for o in objects):
+        return True  # "which both sides agreed to": the content is elsewhere
+    if lemma in {"agree", "sign"}:
+        return all(_target(o) for o in objects)
+    if lemma in {"commit", "committed", "commitment"}:
+        # "committed to a ceasefire" is the event; "committed to peace" is a pledge
+        return all(_target(o) in {"talk", "truce"} and o.lemma_ != "peace" for o in objects)
+    return False
+
+
+def _routine_step(verb: Token) -> bool:
+    """ "to meet again", "to hold talks in Baghdad", "to sign the deal", "to resume
+    negotiations": a meeting verb whose objects are only the talks, places or dates."""
+    if verb.lemma_.lower() not in _MEETING_VERBS:
+        return False
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "attr", "xcomp", "ccomp"}]
+    objects += [
+        o
+        for p in verb.children
+        if p.dep_ == "prep"
+        for o in p.children
+        if o.dep_ in {"pobj", "pcomp"}
+    ]
+    return all(
+        _target(o) or o.ent_type_ or o.lemma_.lower() in _OCCASIONS or o.pos_ == "PRON"
+        for o in objects
+    )
 
 
 def _deal_term(token: Token) -> bool:
@@ -562,7 +667,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
     modal = kind is None
     if modal:
         kind = _modal_kind(token)
-        if kind is None or (kind == "guarantee" and _routine(token)):
+        if kind is None or (kind == "guarantee" and _routine(token) and not _conditioned(token)):
             return None
     if _embedded_wh(token):
         return None
@@ -594,8 +699,15 @@ def _routine(verb: Token) -> bool:
     if verb.lemma_.lower() in cues()["condition_triggers"]["light_verbs"]:
         return True
     return any(
-        c.dep_ in {"nsubj", "nsubjpass"} and target_class(c) == "talk" for c in verb.children
+        c.dep_ in {"nsubj", "nsubjpass", "dobj"} and target_class(c) == "talk"
+        for c in verb.children
     )
+
+
+def _conditioned(verb: Token) -> bool:
+    """ "Talks would not resume unless ...": a condition rides on the routine verb."""
+    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    return any(t.lower_ in markers for t in verb.subtree if t.i > verb.i)
 
 
 def _subject_start(token: Token) -> int:
@@ -638,11 +750,13 @@ def find_conditions(doc: Doc) -> list[Clause]:
             party, kind, parts = read
             line = _line(sent, token)
             parts = [t for t in parts if line.start <= t.i < line.end]
-            if not parts or not _substantial(parts, token) or _only_the_talks(token, kind, parts):
+            if not parts or _only_the_talks(token, kind, parts):
                 continue
             end = max(parts[-1].i, token.right_edge.i if token.pos_ == "VERB" else 0)
-            end = min(end, line.end - 1)
-            text = tidy(doc[parts[0].i : end + 1].text)
+            span = doc[parts[0].i : min(end, line.end - 1) + 1]
+            if not _substantial(list(span), token):
+                continue
+            text = tidy(span.text)
             found.append(Clause(party, _kind_refined(kind, parts, sent), text, line))
         _track_speakers(sent, resolver)
     return found
