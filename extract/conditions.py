@@ -160,6 +160,27 @@ def _trigger_kind(token: Token) -> str | None:
     return None
 
 
+_ACCUSE = frozenset({"accuse", "blame", "criticise", "criticize", "fault", "condemn"})
+_STRIVE = frozenset({"fail", "try", "seek", "attempt", "aim", "struggle", "push", "fight"})
+
+
+def _sought(token: Token) -> str | None:
+    """Demands stated through what the other side will not do or what a party could not
+    obtain: "accusing Kabul of refusing to act against militants", "failed to get a
+    written commitment from Kabul"."""
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in {"refuse", "fail", "decline"} and token.dep_ == "pcomp":
+        prep = token.head
+        if prep.lower_ in {"of", "for"} and prep.head.lemma_.lower() in _ACCUSE:
+            return "demand"
+    if lemma in {"get", "obtain", "secure", "extract", "win"} and token.dep_ == "xcomp":
+        if token.head.lemma_.lower() in _STRIVE and any(c.dep_ == "dobj" for c in token.children):
+            return "demand"
+    return None
+
+
 def _refuses(token: Token) -> bool:
     """ "will not accept X", "never accept X": a refusal with an object states a demand."""
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in token.children)
@@ -186,7 +207,7 @@ def _has_particle(token: Token) -> bool:
             return True
         if child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}:
             return True
-        if child.dep_ == "xcomp" and any(a.lower_ == "to" for a in child.children):
+        if child.dep_ in {"xcomp", "advcl"} and any(a.lower_ == "to" for a in child.children):
             return True  # "the opposition calls to allow aid in"
         if any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
             return True  # "called for observers to be deployed"
@@ -333,6 +354,10 @@ def _clause(token: Token) -> list[Token]:
         parts.extend(t for t in token.head.subtree if t.i > token.i)
     if not parts and token.pos_ == "NOUN":
         parts = _listed_content(token)
+    if token.pos_ == "NOUN" and token.dep_ == "dobj":
+        for sib in token.head.children:  # "stressed its commitment to X provided Y cease"
+            if sib.dep_ in {"advcl", "ccomp"} and sib.i > token.i and _if_clause(sib):
+                parts.extend(sib.subtree)
     return sorted(parts, key=lambda t: t.i)
 
 
@@ -428,6 +453,14 @@ def _conditional(advcl: Token, c: dict) -> bool:
     return bool(
         marks & {"if", "unless", "once", "until", "before", "provided", "to", "while", "long"}
     )
+
+
+def _if_clause(verb: Token) -> bool:
+    """ "if ...", "unless ...", "provided ...", "as long as ...": a condition proper."""
+    if verb.lower_ == "provided":
+        return True
+    marks = {ch.lower_ for ch in verb.children if ch.dep_ in {"mark", "advmod"}}
+    return bool(marks & {"if", "unless", "once", "until", "provided", "long"})
 
 
 def _listed_content(noun: Token) -> list[Token]:
@@ -663,7 +696,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
             parts = [t for t in token.subtree if t.i >= _subject_start(token)]
             parts = [t for t in parts if not _in_under_phrase(t, token)]
         return _term_party(token, parts, resolver), "guarantee", parts
-    kind = _trigger_kind(token)
+    kind = _trigger_kind(token) or _sought(token)
     modal = kind is None
     if modal:
         kind = _modal_kind(token)
