@@ -103,6 +103,9 @@ class Resolver:
             if lemma in _STATE_GENERICS or phrase.lower_ in _STATE_GENERICS:
                 return self.home_state
             named = generics().get(lemma, set()) | generics().get(phrase.lower_, set())
+            for child in phrase.children:  # "the opposition coalition", "rebel leaders"
+                if child.dep_ in {"compound", "amod"}:
+                    named |= generics().get(child.lemma_.lower(), set())
             present = [m.canonical for m in self.mentions if m.canonical in named]
             if present:
                 return present[0]
@@ -391,6 +394,7 @@ _OCCASIONS = frozenset(
         "day",
         "past",
         "time",
+        "part",
     }
 )
 
@@ -433,6 +437,8 @@ def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
         return False
     if any(o.tag_ in {"WDT", "WP"} for o in objects):
         return False  # "in which", "to which": the content is the antecedent
+    if any(o.lemma_ == "part" and any(p.dep_ == "poss" for p in o.children) for o in objects):
+        return False  # "for its part", "on their part"
     if word == "with":  # "deal with the dispute", not "agreed with us", "with Kabul"
         return not any(
             o.pos_ in {"PROPN", "PRON"}
@@ -705,7 +711,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
     if _embedded_wh(token):
         return None
     parts = _clause(token)
-    if len(parts) < 2:
+    if len(parts) < 2 and not modal:
         return None
     if modal:
         subject = [t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree]

@@ -57,3 +57,65 @@ def test_it_after_said_is_the_speaker_even_through_to_be(nlp: Language) -> None:
     )
     assert ("Bolivia", "guarantee") in {(p, k) for p, k, _ in conditions(nlp, text)}
     assert "Chile" not in {p for p, k, t in conditions(nlp, text) if "sharing" in t}
+
+
+def test_text_stays_on_the_triggers_line_and_is_one_line(nlp: Language) -> None:
+    text = "Officials said Ghana would reopen the border crossing\n\nMore stories from the region."
+    found = conditions(nlp, text)
+    assert any("reopen" in t for _, _, t in found)
+    assert all("\n" not in t and "More" not in t and "  " not in t for _, _, t in found)
+
+
+def test_time_and_place_adjuncts_are_not_part_of_the_condition(nlp: Language) -> None:
+    found = conditions(
+        nlp, "Chad pledged in a televised address on Friday to release all detainees."
+    )
+    texts = [t for p, _, t in found if p == "Chad"]
+    assert texts and all("televised" not in t and "release" in t for t in texts)
+
+
+def test_boilerplate_and_empty_clauses_are_not_conditions(nlp: Language) -> None:
+    assert conditions(nlp, "A Peruvian diplomat, speaking on condition of anonymity, left.") == []
+    assert conditions(nlp, "Peru said it was ready to do so.") == []
+
+
+def test_agreeing_to_the_truce_or_to_meet_is_the_event_not_a_condition(nlp: Language) -> None:
+    assert conditions(nlp, "Bolivia and Chile agreed to a ceasefire on Sunday.") == []
+    assert conditions(nlp, "Bolivia and Chile agreed to meet again next week.") == []
+
+
+def test_deal_term_binds_the_party_named_in_it(nlp: Language) -> None:
+    found = conditions(nlp, "Under the deal, Armenia will return eight villages to Azerbaijan.")
+    assert any(p == "Armenia" and k == "guarantee" and "villages" in t for p, k, t in found)
+
+
+def test_passive_reported_offer_belongs_to_the_speaker(nlp: Language) -> None:
+    found = conditions(nlp, "Serbia said the Kosovar prisoners would be released next week.")
+    assert any(p == "Serbia" and "released" in t for p, _, t in found)
+
+
+def test_accusing_of_refusing_states_a_demand(nlp: Language) -> None:
+    found = conditions(
+        nlp, "Ukraine accused Russia of refusing to withdraw its troops from the dam."
+    )
+    assert any(p == "Ukraine" and k == "demand" and "withdraw" in t for p, k, t in found)
+
+
+def test_failing_to_get_states_a_demand(nlp: Language) -> None:
+    found = conditions(nlp, "Peru failed to get a written guarantee from Chile on the water.")
+    assert any(p == "Peru" and k == "demand" and "written" in t for p, k, t in found)
+
+
+def test_commitment_keeps_its_proviso(nlp: Language) -> None:
+    found = conditions(nlp, "Chad stressed its commitment to the truce provided rebel raids stop.")
+    assert any(p == "Chad" and "raids stop" in t for p, _, t in found)
+
+
+def test_refusing_with_an_object_is_a_demand(nlp: Language) -> None:
+    found = conditions(nlp, "Kosovo said it would never accept a partition of its territory.")
+    assert any(p == "Kosovo" and k == "demand" and "partition" in t for p, k, t in found)
+
+
+def test_ordinal_first_is_no_precondition(nlp: Language) -> None:
+    found = conditions(nlp, "Sudan agreed to uphold the truce first signed in May.")
+    assert ("Sudan", "guarantee") in {(p, k) for p, k, _ in found}
