@@ -45,6 +45,16 @@ _REPORTING = frozenset(
         "emphasize",
         "confirm",
         "hope",
+        "declare",
+        "assert",
+        "affirm",
+        "reaffirm",
+        "underline",
+        "underscore",
+        "explain",
+        "indicate",
+        "signal",
+        "acknowledge",
     }
 )
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
@@ -84,6 +94,7 @@ class Resolver:
         self.top_group = group_counts.most_common(1)[0][0] if group_counts else None
         self.people: dict[str, str] = doc._.people
         self.last_speaker: str | None = None
+        self.demand_owner: str | None = None  # whose "demands" the article last named
 
     def resolve(self, phrase: Token) -> str | None:
         if phrase.pos_ == "PROPN" and phrase.text in self.people:
@@ -101,7 +112,7 @@ class Resolver:
         lemma = phrase.lemma_.lower()
         if phrase.pos_ == "NOUN":
             if lemma in _STATE_GENERICS or phrase.lower_ in _STATE_GENERICS:
-                return self.home_state
+                return self._owner_before(phrase) or self.home_state
             named = generics().get(lemma, set()) | generics().get(phrase.lower_, set())
             for child in phrase.children:  # "the opposition coalition", "rebel leaders"
                 if child.dep_ in {"compound", "amod"}:
@@ -116,6 +127,16 @@ class Resolver:
         if phrase.pos_ == "PRON" and phrase.lower_ in {"he", "she", "they", "it", "we"}:
             return self.last_speaker
         return None
+
+    def _owner_before(self, phrase: Token) -> str | None:
+        """ "... US President Donald Trump, with his administration insisting": a possessed
+        "administration" or "government" is that of the last actor named before it in the
+        sentence."""
+        if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in phrase.children):
+            return None
+        start = phrase.sent.start
+        before = [m for m in self.mentions if start <= m.start < phrase.i]
+        return before[-1].canonical if before else None
 
 
 def _core(phrase: Token) -> list[Token]:
@@ -149,6 +170,18 @@ def _trigger_kind(token: Token) -> str | None:
                 continue
             if key in {"need", "must", "expect"} and token.pos_ != "VERB":
                 continue
+            if key == "threaten" and not any(
+                t.lower_ in {"unless", "if"} for t in token.subtree if t.i > token.i
+            ):
+                continue  # "threatened to withhold X unless Y": Y is asked
+            if key in {"intent", "intention", "readiness"} and not any(
+                c.dep_ in {"acl", "prep"} for c in token.children
+            ):
+                continue
+            if key in {"favour", "favor"} and not (
+                token.head.lower_ == "in" and any(c.lower_ == "of" for c in token.children)
+            ):
+                continue  # "in favour of signing a formal truce"
             if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
                 continue  # "hope for a mechanism" asks; "hopes were low" does not
             if key == "necessary" and not any(c.dep_ == "xcomp" for c in token.children):
@@ -257,6 +290,10 @@ def _speaker(token: Token, resolver: Resolver) -> str | None:
             for ch in node.children:
                 if ch.dep_ in {"nsubj", "nsubjpass"}:
                     return resolver.resolve(ch)
+            if node.dep_ in {"advcl", "xcomp", "conj"}:  # "X ruled it out, saying ..."
+                for ch in node.head.children:
+                    if ch.dep_ in {"nsubj", "nsubjpass"}:
+                        return resolver.resolve(ch)
     return None
 
 
@@ -282,6 +319,15 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
                 for ch in node.children
                 if ch.dep_ == "prep" and ch.lower_ == "of"
                 for o in ch.children
+                if o.dep_ == "pobj"
+            ]
+            subjects += [  # "the deadline set by ECOWAS"
+                o
+                for acl in node.children
+                if acl.dep_ == "acl"
+                for ag in acl.children
+                if ag.dep_ == "agent"
+                for o in ag.children
                 if o.dep_ == "pobj"
             ]
         for subj in subjects:
@@ -431,7 +477,7 @@ def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
     objects = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
     if word == "in":  # "in return for", "in good faith"; not "in a statement", "in Doha"
         return not any(o.ent_type_ or o.lemma_.lower() in _OCCASIONS for o in objects)
-    if word == "of" and trigger.pos_ == "NOUN":
+    if word == "of" and trigger.pos_ == "NOUN" and trigger.lemma_ not in {"favour", "favor"}:
         return False  # "the request of Qatar": the owner, read as the party
     if word == "on" and any(o.ent_type_ in {"DATE", "TIME"} for o in objects):
         return False
@@ -457,7 +503,8 @@ def _conditional(advcl: Token, c: dict) -> bool:
     if advcl.lower_ == "provided" or advcl.lower_ in c["precondition_markers"]:
         return True
     return bool(
-        marks & {"if", "unless", "once", "until", "before", "provided", "to", "while", "long"}
+        marks
+        & {"if", "unless", "once", "until", "before", "provided", "to", "while", "long", "after"}
     )
 
 
@@ -726,10 +773,22 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         party = _party(token, resolver, kind)
         if kind == "demand" and token.lemma_ in {"need", "must"}:
             party = _speaker(token, resolver) or party
-        party = party or _speaker(token, resolver)
+        party = party or _speaker(token, resolver) or _earlier_owner(token, resolver)
     if party is None:
         return None
+    if token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
+        resolver.demand_owner = party
     return party, kind, parts
+
+
+def _earlier_owner(noun: Token, resolver: Resolver) -> str | None:
+    """ "The demands include ...", "these conditions": the demands already named, whose
+    owner the article gave before ("Riyadh's 13 demands")."""
+    if noun.pos_ != "NOUN" or noun.lemma_ not in _DEMAND_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in noun.children):
+        return None
+    return resolver.demand_owner
 
 
 def _routine(verb: Token) -> bool:
