@@ -382,6 +382,10 @@ def _clause(token: Token) -> list[Token]:
             continue
         if child.dep_ == "advcl" and not _conditional(child, c):
             continue  # "..., expressing gratitude to Qatar": commentary, not content
+        if child.dep_ == "appos" and token.pos_ != "NOUN":
+            continue  # "FACT, the main opposition group": a name, not content
+        if child.dep_ == "relcl" and _object_relative(child):
+            continue  # "the conditions they had set": the noun is the object
         if child.dep_ in {
             "dobj",
             "ccomp",
@@ -468,6 +472,18 @@ _COUNTERPARTS = frozenset(
         "country",
     }
 )
+
+
+def _object_relative(relcl: Token) -> bool:
+    """A relative clause with its own subject ("they had set") says who made the noun,
+    not what it contains ("a plan that would see troops withdraw", "a demand that Kinshasa
+    hold talks" do: their verb has its own object)."""
+    if any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr"} for c in relcl.children):
+        return False
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ not in {"WDT", "WP"} and c.lower_ != "that"
+        for c in relcl.children
+    )
 
 
 def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
@@ -764,6 +780,10 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         subject = [t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree]
         parts = sorted([*subject, token, *parts], key=lambda t: t.i)
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+        if passive and kind == "guarantee" and any(c.dep_ == "neg" for c in token.children):
+            return None  # "participants would not be treated equally": a grievance
+        if kind == "demand" and _says_only(token):
+            return None
         if kind == "demand" or passive:
             # "Y said prisoners would be released": Y offers it, not the prisoners
             party = _speaker(token, resolver)
@@ -800,6 +820,13 @@ def _routine(verb: Token) -> bool:
         c.dep_ in {"nsubj", "nsubjpass", "dobj"} and target_class(c) == "talk"
         for c in verb.children
     )
+
+
+def _says_only(verb: Token) -> bool:
+    """ "I have to inform you that ...", "we must say": a speech act, not a demand."""
+    heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    speech = _REPORTING | {"inform", "admit", "tell", "remind", "thank", "congratulate"}
+    return any(h.lemma_.lower() in speech for h in heads)
 
 
 def _conditioned(verb: Token) -> bool:
