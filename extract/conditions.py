@@ -445,6 +445,9 @@ _OCCASIONS = frozenset(
         "past",
         "time",
         "part",
+        "future",
+        "date",
+        "moment",
     }
 )
 
@@ -663,10 +666,15 @@ _MEETING_VERBS = frozenset(
 )
 
 
+_MEETINGS = frozenset({"round", "session", "meeting", "summit", "visit", "encounter"})
+
+
 def _target(token: Token) -> str | None:
     """Talk, truce or deal noun, whatever tag the small model gave it ("agree to
     ceasefire" is sometimes read as a verb)."""
     table = cues()["target_of"]
+    if token.lemma_.lower() in _MEETINGS:
+        return "talk"
     return target_class(token) or table.get(token.lower_) or table.get(token.lemma_.lower())
 
 
@@ -675,6 +683,14 @@ def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
     sign the deal": that is the outcome or the calendar, not a condition, unless a
     condition rides on it ("provided attacks cease", "only")."""
     markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    if kind == "proposal" and token.lemma_ == "plan":  # "plans for a summit": the calendar
+        return any(
+            _target(o)
+            for p in token.children
+            if p.dep_ == "prep" and p.lower_ == "for"
+            for o in p.children
+            if o.dep_ == "pobj"
+        )
     if kind != "guarantee" or any(t.lower_ in markers and not _ordinal_first(t) for t in parts):
         return False
     lemma = token.lemma_.lower()
@@ -700,6 +716,8 @@ def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
 def _routine_step(verb: Token) -> bool:
     """ "to meet again", "to hold talks in Baghdad", "to sign the deal", "to resume
     negotiations": a meeting verb whose objects are only the talks, places or dates."""
+    if _target(verb):
+        return True  # "agree to ceasefire", with "ceasefire" read as a verb
     if verb.lemma_.lower() not in _MEETING_VERBS:
         return False
     objects = [c for c in verb.children if c.dep_ in {"dobj", "attr", "xcomp", "ccomp"}]
