@@ -241,7 +241,11 @@ def _has_particle(token: Token) -> bool:
     for child in token.children:
         if child.dep_ == "prt" and child.lower_ in {"forward", "up"} and token.lemma_ != "call":
             return True
-        if child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in {"for", "on", "upon"}
+            and token.lemma_ not in {"put", "present", "table"}
+        ):  # "put its forces on alert" proposes nothing
             return True
         if child.dep_ in {"xcomp", "advcl"} and any(a.lower_ == "to" for a in child.children):
             return True  # "the opposition calls to allow aid in"
@@ -386,6 +390,11 @@ def _clause(token: Token) -> list[Token]:
             continue  # "FACT, the main opposition group": a name, not content
         if child.dep_ == "relcl" and _object_relative(child):
             continue  # "the conditions they had set": the noun is the object
+        if child.dep_ == "acl" and any(g.dep_ == "agent" for g in child.children):
+            # "demands made by the EU": who made them is the party, not the content
+            agents = {t.i for g in child.children if g.dep_ == "agent" for t in g.subtree}
+            parts.extend(t for t in child.subtree if t.i not in agents and t.i != child.i)
+            continue
         if child.dep_ in {
             "dobj",
             "ccomp",
@@ -481,7 +490,12 @@ def _object_relative(relcl: Token) -> bool:
     """A relative clause with its own subject ("they had set") says who made the noun,
     not what it contains ("a plan that would see troops withdraw", "a demand that Kinshasa
     hold talks" do: their verb has its own object)."""
-    if any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr"} for c in relcl.children):
+    if any(
+        c.dep_ in {"dobj", "ccomp", "xcomp", "attr"}
+        and c.tag_ not in {"WDT", "WP"}
+        and c.lower_ not in {"that", "which"}
+        for c in relcl.children
+    ):
         return False
     return any(
         c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ not in {"WDT", "WP"} and c.lower_ != "that"
@@ -721,13 +735,14 @@ def _routine_step(verb: Token) -> bool:
     if verb.lemma_.lower() not in _MEETING_VERBS:
         return False
     objects = [c for c in verb.children if c.dep_ in {"dobj", "attr", "xcomp", "ccomp"}]
-    objects += [
-        o
-        for p in verb.children
-        if p.dep_ == "prep"
-        for o in p.children
-        if o.dep_ in {"pobj", "pcomp"}
-    ]
+    if not objects:  # "to meet in Doha", "to return to the table": where and when only
+        objects = [
+            o
+            for p in verb.children
+            if p.dep_ == "prep" and p.lower_ in {"to", "for"}
+            for o in p.children
+            if o.dep_ in {"pobj", "pcomp"}
+        ]
     return all(
         _target(o) or o.ent_type_ or o.lemma_.lower() in _OCCASIONS or o.pos_ == "PRON"
         for o in objects
@@ -740,6 +755,8 @@ def _deal_term(token: Token) -> bool:
     c = cues()["condition_triggers"]
     if token.pos_ != "VERB" or token.lemma_.lower() not in c["deal_term_verbs"]:
         return False
+    if any(ch.dep_ == "neg" for ch in token.children):
+        return False  # "the agreement did not include X": nothing X is bound to
     return any(
         ch.dep_ in {"nsubj", "nsubjpass"} and target_class(ch) in {"deal", "truce"}
         for ch in token.children
@@ -902,7 +919,25 @@ def find_conditions(doc: Doc) -> list[Clause]:
             text = tidy(span.text)
             found.append(Clause(party, _kind_refined(kind, parts, sent), text, line))
         _track_speakers(sent, resolver)
-    return found
+    return _without_echoes(found)
+
+
+def _without_echoes(found: list[Clause]) -> list[Clause]:
+    """A clause nested in a longer one of the same party and sentence ("China should join"
+    inside "that China should join the pact") says nothing new to the reader."""
+    out = []
+    for c in found:
+        echo = any(
+            o is not c
+            and o.party == c.party
+            and o.sentence.start == c.sentence.start
+            and len(o.text) > len(c.text)
+            and c.text in o.text
+            for o in found
+        )
+        if not echo:
+            out.append(c)
+    return out
 
 
 class ConditionReader:

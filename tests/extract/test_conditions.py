@@ -119,3 +119,23 @@ def test_refusing_with_an_object_is_a_demand(nlp: Language) -> None:
 def test_ordinal_first_is_no_precondition(nlp: Language) -> None:
     found = conditions(nlp, "Sudan agreed to uphold the truce first signed in May.")
     assert ("Sudan", "guarantee") in {(p, k) for p, k, _ in found}
+
+
+def test_a_clause_nested_in_a_longer_one_is_not_repeated(nlp: Language) -> None:
+    found = conditions(nlp, "Chile insisted that Peru should return the fishing boats.")
+    texts = [t for p, _, t in found if p == "Chile"]
+    assert len(texts) == 1 and "boats" in texts[0]
+
+
+def test_putting_forces_on_alert_proposes_nothing(nlp: Language) -> None:
+    assert conditions(nlp, "Peru put its forces on high alert along the river.") == []
+
+
+def test_who_set_the_demands_is_not_their_content(nlp: Language) -> None:
+    found = conditions(nlp, "Bolivia rejected the conditions that Chile had set in earlier rounds.")
+    assert all("earlier rounds" not in t for _, _, t in found)
+
+
+def test_what_a_deal_leaves_out_binds_nobody(nlp: Language) -> None:
+    text = "The accord did not include the Tigray People's Liberation Front, the main rebel group."
+    assert all("main rebel group" not in t for _, _, t in conditions(nlp, text))
