@@ -262,9 +262,16 @@ def _has_particle(token: Token) -> bool:
 def _modal_kind(token: Token) -> str | None:
     """Reported commitments and requirements without a trigger verb:
     "X said Pakistan would withdraw" (guarantee), "Y says a deal must include" (demand)."""
-    if token.pos_ != "VERB" or token.dep_ not in {"ccomp", "conj"}:
+    if token.pos_ not in {"VERB", "AUX"} or token.dep_ not in {"ccomp", "conj"}:
         return None
     head = token.head if token.dep_ == "ccomp" else token.head.head
+    if token.pos_ == "AUX":  # "we say it is first necessary to resolve X"
+        needed = any(
+            c.dep_ == "acomp" and c.lower_ in {"necessary", "essential", "vital", "imperative"}
+            for c in token.children
+        )
+        has_content = any(c.dep_ == "xcomp" for c in token.children)
+        return "demand" if needed and has_content and head.lemma_ in _REPORTING else None
     if head.lemma_ not in _REPORTING:
         return None
     auxes = {c.lower_ for c in token.children if c.dep_ == "aux"}
@@ -565,7 +572,7 @@ def _listed_content(noun: Token) -> list[Token]:
         "concern",
     }:
         for child in head.children:
-            if child.dep_ in {"dobj", "attr", "ccomp", "acomp"} or (
+            if child.dep_ in {"dobj", "attr", "ccomp", "acomp", "xcomp"} or (
                 child.dep_ == "prep" and child.lower_ in {"from", "to"}
             ):
                 out.extend(child.subtree)
@@ -763,6 +770,16 @@ def _deal_term(token: Token) -> bool:
     )
 
 
+def _deal_reached(noun: Token) -> bool:
+    """ "X reached a deal with Y to ease sanctions in exchange for ...": the deal's
+    infinitive is what X undertakes."""
+    if noun.pos_ != "NOUN" or _target(noun) != "deal" or noun.dep_ != "dobj":
+        return False
+    if noun.head.lemma_.lower() not in {"reach", "sign", "strike", "conclude", "seal", "clinch"}:
+        return False
+    return any(c.dep_ == "acl" and any(a.lower_ == "to" for a in c.children) for c in noun.children)
+
+
 def _under_the_deal(token: Token) -> bool:
     """ "Under the agreement, the LRA will assemble its fighters": a deal term."""
     if token.pos_ != "VERB" or not any(
@@ -794,6 +811,10 @@ def _term_party(token: Token, parts: list[Token], resolver: Resolver) -> str:
 
 def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Token]] | None:
     """The (party, kind, clause tokens) a token opens, if it opens a condition."""
+    if _deal_reached(token):
+        parts = [t for c in token.children if c.dep_ == "acl" for t in c.subtree]
+        party = _party(token, resolver, "guarantee") or _speaker(token, resolver)
+        return (party, "guarantee", parts) if party else None
     if _deal_term(token) or _under_the_deal(token):
         parts = _clause(token)
         if _under_the_deal(token):
@@ -801,6 +822,8 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
             parts = [t for t in parts if not _in_under_phrase(t, token)]
         return _term_party(token, parts, resolver), "guarantee", parts
     kind = _trigger_kind(token) or _sought(token)
+    if kind and token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
+        _remember_owner(token, resolver)
     modal = kind is None
     if modal:
         kind = _modal_kind(token)
@@ -834,6 +857,20 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
     if token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
         resolver.demand_owner = party
     return party, kind, parts
+
+
+def _remember_owner(noun: Token, resolver: Resolver) -> None:
+    """ "Riyadh's 13 demands", "the demands of the rebels": whose demands a later "the
+    demands" means."""
+    for ch in noun.children:
+        owners = [ch] if ch.dep_ in {"poss", "compound", "amod"} else []
+        if ch.dep_ == "prep" and ch.lower_ in {"of", "by"}:
+            owners = [o for o in ch.children if o.dep_ == "pobj"]
+        for o in owners:
+            name = _subject_party(o, noun, resolver)
+            if name and name != BOTH_SIDES:
+                resolver.demand_owner = name
+                return
 
 
 def _earlier_owner(noun: Token, resolver: Resolver) -> str | None:

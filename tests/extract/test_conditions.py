@@ -139,3 +139,17 @@ def test_who_set_the_demands_is_not_their_content(nlp: Language) -> None:
 def test_what_a_deal_leaves_out_binds_nobody(nlp: Language) -> None:
     text = "The accord did not include the Tigray People's Liberation Front, the main rebel group."
     assert all("main rebel group" not in t for _, _, t in conditions(nlp, text))
+
+
+def test_deal_reached_to_do_something_is_an_undertaking(nlp: Language) -> None:
+    text = "Peru reached a deal with Chile to lift tariffs in exchange for access to the port."
+    found = conditions(nlp, text)
+    assert any(p == "Peru" and "lift tariffs" in t for p, _, t in found)
+
+
+def test_necessary_in_reported_speech_is_a_demand(nlp: Language) -> None:
+    text = "Cuba says it is first necessary to restore the consular services."
+    found = conditions(nlp, text)
+    assert any(
+        p == "Cuba" and k in {"demand", "precondition"} and "consular" in t for p, k, t in found
+    )
