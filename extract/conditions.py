@@ -722,6 +722,7 @@ def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in {"to", "on"}:
             objects += [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+    objects = [o for o in objects if o.ent_type_ not in {"DATE", "TIME", "GPE"}]  # "on Oct 25"
     if not objects:
         return False
     if any(o.tag_ in {"WDT", "WP"} for o in objects):
