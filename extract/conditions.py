@@ -182,6 +182,8 @@ def _trigger_kind(token: Token) -> str | None:
                 token.head.lower_ == "in" and any(c.lower_ == "of" for c in token.children)
             ):
                 continue  # "in favour of signing a formal truce"
+            if key == "interested" and not _keen_on(token):
+                continue
             if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
                 continue  # "hope for a mechanism" asks; "hopes were low" does not
             if key == "necessary" and not any(c.dep_ == "xcomp" for c in token.children):
@@ -203,7 +205,8 @@ _STRIVE = frozenset({"fail", "try", "seek", "attempt", "aim", "struggle", "push"
 def _sought(token: Token) -> str | None:
     """Demands stated through what the other side will not do or what a party could not
     obtain: "accusing Kabul of refusing to act against militants", "failed to get a
-    written commitment from Kabul"."""
+    written commitment from Kabul"; and a refusal to meet, the terms on which a party
+    talks."""
     if token.pos_ != "VERB":
         return None
     lemma = token.lemma_.lower()
@@ -211,10 +214,25 @@ def _sought(token: Token) -> str | None:
         prep = token.head
         if prep.lower_ in {"of", "for"} and prep.head.lemma_.lower() in _ACCUSE:
             return "demand"
+    if lemma in {"refuse", "decline"} and token.dep_ != "pcomp":
+        talks = {"meet", "negotiate", "talk", "sit", "engage", "attend", "join", "resume"}
+        if any(c.dep_ == "xcomp" and c.lemma_.lower() in talks for c in token.children):
+            return "precondition"  # "Iran has refused to meet U.S. negotiators directly"
     if lemma in {"get", "obtain", "secure", "extract", "win"} and token.dep_ == "xcomp":
         if token.head.lemma_.lower() in _STRIVE and any(c.dep_ == "dobj" for c in token.children):
             return "demand"
     return None
+
+
+def _keen_on(adj: Token) -> bool:
+    """ "Moscow is interested in building the process on the 1956 declaration": a way
+    forward a party puts to the other; "not interested in a phased approach" is none."""
+    negated = any(c.dep_ == "neg" for c in (*adj.children, *adj.head.children))
+    doing = any(
+        c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in adj.children
+    )
+    return doing and not negated
 
 
 def _refuses(token: Token) -> bool:

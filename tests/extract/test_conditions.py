@@ -153,3 +153,15 @@ def test_necessary_in_reported_speech_is_a_demand(nlp: Language) -> None:
     assert any(
         p == "Cuba" and k in {"demand", "precondition"} and "consular" in t for p, k, t in found
     )
+
+
+def test_refusing_to_meet_is_a_precondition(nlp: Language) -> None:
+    found = conditions(nlp, "Eritrea has refused to meet Ethiopian negotiators without observers.")
+    assert ("Eritrea", "precondition") in {(p, k) for p, k, _ in found}
+
+
+def test_interested_in_doing_is_a_proposal_unless_negated(nlp: Language) -> None:
+    yes = conditions(nlp, "Serbia is interested in building the talks on the 2013 accord.")
+    assert ("Serbia", "proposal") in {(p, k) for p, k, _ in yes}
+    no = conditions(nlp, "Serbia is not interested in building the talks on the 2013 accord.")
+    assert ("Serbia", "proposal") not in {(p, k) for p, k, _ in no}
