@@ -701,6 +701,7 @@ _MEETING_VERBS = frozenset(
         "sign",
         "suspend",
         "extend",
+        "restart",
     }
 )
 
@@ -733,7 +734,11 @@ def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
     if kind != "guarantee" or any(t.lower_ in markers and not _ordinal_first(t) for t in parts):
         return False
     lemma = token.lemma_.lower()
-    verbs = [c for c in token.children if c.dep_ in {"xcomp", "ccomp"}]
+    verbs = [
+        c
+        for c in token.children
+        if c.dep_ in {"xcomp", "ccomp"} or (c.dep_ == "acl" and token.pos_ == "NOUN")
+    ]
     if verbs:
         return all(_routine_step(v) for v in verbs)
     objects = [c for c in token.children if c.dep_ == "dobj"]
@@ -841,6 +846,8 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
             parts = [t for t in parts if not _in_under_phrase(t, token)]
         return _term_party(token, parts, resolver), "guarantee", parts
     kind = _trigger_kind(token) or _sought(token)
+    if kind and _disowned(token, kind):
+        return None
     if kind and token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
         _remember_owner(token, resolver)
     modal = kind is None
@@ -876,6 +883,17 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
     if token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
         resolver.demand_owner = party
     return party, kind, parts
+
+
+def _disowned(token: Token, kind: str) -> bool:
+    """ "Kony is wanted for war crimes" asks nothing of a side; "India is not ready to
+    retreat", "did not agree to X" offers nothing."""
+    if token.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in token.children):
+        return kind == "demand" and token.lemma_ in {"want", "seek"}
+    if kind != "guarantee" or token.pos_ == "NOUN":
+        return False
+    holders = [token, token.head] if token.pos_ == "ADJ" else [token]
+    return any(c.dep_ == "neg" or c.lower_ == "never" for h in holders for c in h.children)
 
 
 def _remember_owner(noun: Token, resolver: Resolver) -> None:

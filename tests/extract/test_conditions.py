@@ -165,3 +165,12 @@ def test_interested_in_doing_is_a_proposal_unless_negated(nlp: Language) -> None
     assert ("Serbia", "proposal") in {(p, k) for p, k, _ in yes}
     no = conditions(nlp, "Serbia is not interested in building the talks on the 2013 accord.")
     assert ("Serbia", "proposal") not in {(p, k) for p, k, _ in no}
+
+
+def test_refused_offers_and_wanted_men_are_not_conditions(nlp: Language) -> None:
+    assert conditions(nlp, "Eritrea is not willing to withdraw its troops from Badme.") == []
+    assert conditions(nlp, "The rebel leader is wanted for war crimes by the court.") == []
+
+
+def test_readiness_to_host_talks_is_the_calendar(nlp: Language) -> None:
+    assert conditions(nlp, "Oman expressed its readiness to host a new round of talks.") == []
