@@ -312,7 +312,7 @@ def _modal_kind(token: Token) -> str | None:
 def _speaker(token: Token, resolver: Resolver) -> str | None:
     node = token
     for _ in range(5):
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
         if node.lemma_ in _REPORTING:
@@ -363,7 +363,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
             name = _subject_party(subj, node, resolver)
             if name:
                 return name
-        if node.head is node:
+        if node.head.i == node.i:
             break
         nxt = node.head
         if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
@@ -371,7 +371,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
             continue
         if nxt.lemma_ == "be":  # "X's central demand was that ...", "X said it was ready to"
             for ch in nxt.children:
-                if ch.dep_ == "nsubj" and ch is not node:
+                if ch.dep_ == "nsubj" and ch.i != node.i:
                     name = _subject_party(ch, nxt, resolver)
                     if name:
                         return name
@@ -596,7 +596,7 @@ def _listed_content(noun: Token) -> list[Token]:
                 out.extend(child.subtree)
     elif noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain"}:
         for child in head.children:  # "withdrawal remains their priority"
-            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not noun:
+            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child.i != noun.i:
                 out.extend(child.subtree)
     elif noun.dep_ == "pobj" and head.lower_ in {"of", "among"} and head.head.dep_ == "attr":
         verb = head.head.head  # "X is (part) of the demands": X
@@ -673,7 +673,21 @@ def _embedded_wh(token: Token) -> bool:
     is not a party's position."""
     if token.dep_ not in {"relcl", "ccomp", "advcl", "pcomp"}:
         return False
-    return any(t.tag_ in {"WP", "WRB"} and t.i < token.i for t in token.subtree)
+    for t in token.subtree:
+        if t.i >= token.i:
+            break
+        if t.tag_ in {"WP", "WRB"}:
+            return True
+        if t.tag_ == "WDT" and t.dep_ in {"nsubj", "dobj"} and _under(t, token) == "ccomp":
+            return True  # "benefits, which we hope will follow": the wish is the antecedent
+    return False
+
+
+def _under(t: Token, top: Token) -> str | None:
+    """The dependency by which `t`'s branch hangs from `top`."""
+    while t.head.i != top.i and t.head.i != t.i:
+        t = t.head
+    return t.dep_ if t.head.i == top.i else None
 
 
 _MEETING_VERBS = frozenset(
@@ -840,6 +854,8 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         party = _party(token, resolver, "guarantee") or _speaker(token, resolver)
         return (party, "guarantee", parts) if party else None
     if _deal_term(token) or _under_the_deal(token):
+        if _under_the_deal(token) and _routine_step(token):
+            return None  # "under the accord, talks will start on August 20": the calendar
         parts = _clause(token)
         if _under_the_deal(token):
             parts = [t for t in token.subtree if t.i >= _subject_start(token)]
@@ -890,6 +906,11 @@ def _disowned(token: Token, kind: str) -> bool:
     retreat", "did not agree to X" offers nothing."""
     if token.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in token.children):
         return kind == "demand" and token.lemma_ in {"want", "seek"}
+    if any(  # "offered little evidence", "no commitment"
+        c.dep_ == "dobj" and any(g.lower_ in {"little", "no"} for g in c.children)
+        for c in token.children
+    ):
+        return True
     if kind != "guarantee" or token.pos_ == "NOUN":
         return False
     holders = [token, token.head] if token.pos_ == "ADJ" else [token]

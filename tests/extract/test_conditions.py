@@ -174,3 +174,8 @@ def test_refused_offers_and_wanted_men_are_not_conditions(nlp: Language) -> None
 
 def test_readiness_to_host_talks_is_the_calendar(nlp: Language) -> None:
     assert conditions(nlp, "Oman expressed its readiness to host a new round of talks.") == []
+
+
+def test_the_calendar_under_a_deal_is_no_term(nlp: Language) -> None:
+    text = "Under the accord, talks on a new constitution will start on March 3."
+    assert conditions(nlp, text) == []
