@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Mention, generics
-from extract.lexicon import cues
+from extract.lexicon import cues, target_class
 
 _REPORTING = frozenset(
     {
@@ -45,6 +45,16 @@ _REPORTING = frozenset(
         "emphasize",
         "confirm",
         "hope",
+        "declare",
+        "assert",
+        "affirm",
+        "reaffirm",
+        "underline",
+        "underscore",
+        "explain",
+        "indicate",
+        "signal",
+        "acknowledge",
     }
 )
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
@@ -84,6 +94,7 @@ class Resolver:
         self.top_group = group_counts.most_common(1)[0][0] if group_counts else None
         self.people: dict[str, str] = doc._.people
         self.last_speaker: str | None = None
+        self.demand_owner: str | None = None  # whose "demands" the article last named
 
     def resolve(self, phrase: Token) -> str | None:
         if phrase.pos_ == "PROPN" and phrase.text in self.people:
@@ -101,8 +112,11 @@ class Resolver:
         lemma = phrase.lemma_.lower()
         if phrase.pos_ == "NOUN":
             if lemma in _STATE_GENERICS or phrase.lower_ in _STATE_GENERICS:
-                return self.home_state
+                return self._owner_before(phrase) or self.home_state
             named = generics().get(lemma, set()) | generics().get(phrase.lower_, set())
+            for child in phrase.children:  # "the opposition coalition", "rebel leaders"
+                if child.dep_ in {"compound", "amod"}:
+                    named |= generics().get(child.lemma_.lower(), set())
             present = [m.canonical for m in self.mentions if m.canonical in named]
             if present:
                 return present[0]
@@ -113,6 +127,16 @@ class Resolver:
         if phrase.pos_ == "PRON" and phrase.lower_ in {"he", "she", "they", "it", "we"}:
             return self.last_speaker
         return None
+
+    def _owner_before(self, phrase: Token) -> str | None:
+        """ "... US President Donald Trump, with his administration insisting": a possessed
+        "administration" or "government" is that of the last actor named before it in the
+        sentence."""
+        if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in phrase.children):
+            return None
+        start = phrase.sent.start
+        before = [m for m in self.mentions if start <= m.start < phrase.i]
+        return before[-1].canonical if before else None
 
 
 def _core(phrase: Token) -> list[Token]:
@@ -133,8 +157,10 @@ def _trigger_kind(token: Token) -> str | None:
         return "demand"
     for kind in ("proposal", "guarantee", "demand"):
         if key in c[kind]:
-            if key in {"call", "put", "present", "table"} and not _has_particle(token):
+            if key in {"call", "put", "present", "table", "push"} and not _has_particle(token):
                 continue
+            if key == "accept" and _refuses(token):
+                return "demand"  # "X would not accept a model that ...": X requires otherwise
             if key in {"agree", "accept", "ready", "willing", "prepared"} and not any(
                 ch.dep_ == "xcomp" or (ch.dep_ == "prep" and ch.lower_ == "to")
                 for ch in token.children
@@ -144,6 +170,24 @@ def _trigger_kind(token: Token) -> str | None:
                 continue
             if key in {"need", "must", "expect"} and token.pos_ != "VERB":
                 continue
+            if key == "threaten" and not any(
+                t.lower_ in {"unless", "if"} for t in token.subtree if t.i > token.i
+            ):
+                continue  # "threatened to withhold X unless Y": Y is asked
+            if key in {"intent", "intention", "readiness"} and not any(
+                c.dep_ in {"acl", "prep"} for c in token.children
+            ):
+                continue
+            if key in {"favour", "favor"} and not (
+                token.head.lower_ == "in" and any(c.lower_ == "of" for c in token.children)
+            ):
+                continue  # "in favour of signing a formal truce"
+            if key == "interested" and not _keen_on(token):
+                continue
+            if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
+                continue  # "hope for a mechanism" asks; "hopes were low" does not
+            if key == "necessary" and not any(c.dep_ == "xcomp" for c in token.children):
+                continue
             if token.pos_ not in {"VERB", "NOUN", "ADJ"} and not (
                 token.pos_ == "AUX" and key == "want"  # the small model's "wants written ..."
             ):
@@ -152,6 +196,53 @@ def _trigger_kind(token: Token) -> str | None:
                 return "demand"
             return kind
     return None
+
+
+_ACCUSE = frozenset({"accuse", "blame", "criticise", "criticize", "fault", "condemn"})
+_STRIVE = frozenset({"fail", "try", "seek", "attempt", "aim", "struggle", "push", "fight"})
+
+
+def _sought(token: Token) -> str | None:
+    """Demands stated through what the other side will not do or what a party could not
+    obtain: "accusing Kabul of refusing to act against militants", "failed to get a
+    written commitment from Kabul"; and a refusal to meet, the terms on which a party
+    talks."""
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in {"refuse", "fail", "decline"} and token.dep_ == "pcomp":
+        prep = token.head
+        if prep.lower_ in {"of", "for"} and prep.head.lemma_.lower() in _ACCUSE:
+            return "demand"
+    if lemma in {"refuse", "decline"} and token.dep_ != "pcomp":
+        talks = {"meet", "negotiate", "talk", "sit", "engage", "attend", "join", "resume"}
+        if any(c.dep_ == "xcomp" and c.lemma_.lower() in talks for c in token.children):
+            return "precondition"  # "Iran has refused to meet U.S. negotiators directly"
+    if lemma in {"get", "obtain", "secure", "extract", "win"} and token.dep_ == "xcomp":
+        if token.head.lemma_.lower() in _STRIVE and any(c.dep_ == "dobj" for c in token.children):
+            return "demand"
+    return None
+
+
+def _keen_on(adj: Token) -> bool:
+    """ "Moscow is interested in building the process on the 1956 declaration": a way
+    forward a party puts to the other; "not interested in a phased approach" is none."""
+    negated = any(c.dep_ == "neg" for c in (*adj.children, *adj.head.children))
+    doing = any(
+        c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in adj.children
+    )
+    return doing and not negated
+
+
+def _refuses(token: Token) -> bool:
+    """ "will not accept X", "never accept X": a refusal with an object states a demand."""
+    negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in token.children)
+    modal = any(
+        c.dep_ == "aux" and c.lower_ in {"will", "would", "wo", "'ll", "can", "could", "ca"}
+        for c in token.children
+    )
+    return negated and modal and any(c.dep_ == "dobj" for c in token.children)
 
 
 def _objects_demands(token: Token) -> bool:
@@ -166,10 +257,16 @@ def _objects_demands(token: Token) -> bool:
 def _has_particle(token: Token) -> bool:
     """ "call for", "put forward", "present a plan", "tabled a set of demands"."""
     for child in token.children:
-        if child.dep_ == "prt" and child.lower_ in {"forward", "up"}:
+        if child.dep_ == "prt" and child.lower_ in {"forward", "up"} and token.lemma_ != "call":
             return True
-        if child.dep_ == "prep" and child.lower_ in {"for", "on"}:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in {"for", "on", "upon"}
+            and token.lemma_ not in {"put", "present", "table"}
+        ):  # "put its forces on alert" proposes nothing
             return True
+        if child.dep_ in {"xcomp", "advcl"} and any(a.lower_ == "to" for a in child.children):
+            return True  # "the opposition calls to allow aid in"
         if any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
             return True  # "called for observers to be deployed"
         if child.dep_ == "dobj" and any(
@@ -183,9 +280,16 @@ def _has_particle(token: Token) -> bool:
 def _modal_kind(token: Token) -> str | None:
     """Reported commitments and requirements without a trigger verb:
     "X said Pakistan would withdraw" (guarantee), "Y says a deal must include" (demand)."""
-    if token.pos_ != "VERB" or token.dep_ not in {"ccomp", "conj"}:
+    if token.pos_ not in {"VERB", "AUX"} or token.dep_ not in {"ccomp", "conj"}:
         return None
     head = token.head if token.dep_ == "ccomp" else token.head.head
+    if token.pos_ == "AUX":  # "we say it is first necessary to resolve X"
+        needed = any(
+            c.dep_ == "acomp" and c.lower_ in {"necessary", "essential", "vital", "imperative"}
+            for c in token.children
+        )
+        has_content = any(c.dep_ == "xcomp" for c in token.children)
+        return "demand" if needed and has_content and head.lemma_ in _REPORTING else None
     if head.lemma_ not in _REPORTING:
         return None
     auxes = {c.lower_ for c in token.children if c.dep_ == "aux"}
@@ -208,13 +312,17 @@ def _modal_kind(token: Token) -> str | None:
 def _speaker(token: Token, resolver: Resolver) -> str | None:
     node = token
     for _ in range(5):
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
         if node.lemma_ in _REPORTING:
             for ch in node.children:
                 if ch.dep_ in {"nsubj", "nsubjpass"}:
                     return resolver.resolve(ch)
+            if node.dep_ in {"advcl", "xcomp", "conj"}:  # "X ruled it out, saying ..."
+                for ch in node.head.children:
+                    if ch.dep_ in {"nsubj", "nsubjpass"}:
+                        return resolver.resolve(ch)
     return None
 
 
@@ -235,11 +343,27 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         subjects = [ch for ch in node.children if ch.dep_ in _SUBJECT_DEPS]
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
+            subjects += [  # "the demands of the armed groups"
+                o
+                for ch in node.children
+                if ch.dep_ == "prep" and ch.lower_ == "of"
+                for o in ch.children
+                if o.dep_ == "pobj"
+            ]
+            subjects += [  # "the deadline set by ECOWAS"
+                o
+                for acl in node.children
+                if acl.dep_ == "acl"
+                for ag in acl.children
+                if ag.dep_ == "agent"
+                for o in ag.children
+                if o.dep_ == "pobj"
+            ]
         for subj in subjects:
             name = _subject_party(subj, node, resolver)
             if name:
                 return name
-        if node.head is node:
+        if node.head.i == node.i:
             break
         nxt = node.head
         if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
@@ -247,12 +371,18 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
             continue
         if nxt.lemma_ == "be":  # "X's central demand was that ...", "X said it was ready to"
             for ch in nxt.children:
-                if ch.dep_ == "nsubj" and ch is not node:
+                if ch.dep_ == "nsubj" and ch.i != node.i:
                     name = _subject_party(ch, nxt, resolver)
                     if name:
                         return name
         node = nxt
     return None
+
+
+def _ordinal_first(t: Token) -> bool:
+    """ "the truce first brokered in Doha", "the first meeting": an ordinal, not the
+    "first" of "disarm first"."""
+    return t.lower_ == "first" and (t.dep_ != "advmod" or t.head.tag_ in {"VBN", "VBD"})
 
 
 def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
@@ -262,7 +392,7 @@ def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
         {"return", "exchange"} & words and "in" in words or ("in" in words and "turn" in words)
     ):
         return "counter_condition"
-    clause_words = {t.lower_ for t in clause}
+    clause_words = {t.lower_ for t in clause if not _ordinal_first(t)}
     if kind in {"demand", "guarantee"} and clause_words & c["precondition_markers"]:
         return "precondition"
     if {"precondition", "prerequisite"} & words:
@@ -271,9 +401,25 @@ def _kind_refined(kind: str, clause: list[Token], sent: Span) -> str:
 
 
 def _clause(token: Token) -> list[Token]:
-    """The trigger's complement: what is demanded, offered or proposed."""
+    """The trigger's complement: what is demanded, offered or proposed. Adjuncts of time,
+    place and manner ("in a statement", "at the meeting", "after weeks of fighting") and,
+    on a noun, its "of" owner ("the demands of the rebels") are not part of it."""
+    c = cues()["condition_triggers"]
     parts: list[Token] = []
     for child in token.children:
+        if child.dep_ == "prep" and not _content_prep(child, token, c):
+            continue
+        if child.dep_ == "advcl" and not _conditional(child, c):
+            continue  # "..., expressing gratitude to Qatar": commentary, not content
+        if child.dep_ == "appos" and token.pos_ != "NOUN":
+            continue  # "FACT, the main opposition group": a name, not content
+        if child.dep_ == "relcl" and _object_relative(child):
+            continue  # "the conditions they had set": the noun is the object
+        if child.dep_ == "acl" and any(g.dep_ == "agent" for g in child.children):
+            # "demands made by the EU": who made them is the party, not the content
+            agents = {t.i for g in child.children if g.dep_ == "agent" for t in g.subtree}
+            parts.extend(t for t in child.subtree if t.i not in agents and t.i != child.i)
+            continue
         if child.dep_ in {
             "dobj",
             "ccomp",
@@ -293,11 +439,175 @@ def _clause(token: Token) -> list[Token]:
             parts.append(child)
     if token.pos_ == "AUX" and token.dep_ == "aux":
         parts.extend(t for t in token.head.subtree if t.i > token.i)
-    if not parts and token.head is not token and token.head.lemma_ in {"be", "remain"}:
-        for child in token.head.children:
-            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child is not token:
-                parts.extend(child.subtree)
+    if not parts and token.pos_ == "NOUN":
+        parts = _listed_content(token)
+    if token.pos_ == "NOUN" and token.dep_ == "dobj":
+        for sib in token.head.children:  # "stressed its commitment to X provided Y cease"
+            if sib.dep_ in {"advcl", "ccomp"} and sib.i > token.i and _if_clause(sib):
+                parts.extend(sib.subtree)
     return sorted(parts, key=lambda t: t.i)
+
+
+_OCCASIONS = frozenset(
+    {
+        "statement",
+        "interview",
+        "speech",
+        "remark",
+        "letter",
+        "post",
+        "message",
+        "briefing",
+        "conference",
+        "meeting",
+        "talk",
+        "session",
+        "call",
+        "address",
+        "tweet",
+        "video",
+        "report",
+        "capital",
+        "city",
+        "region",
+        "area",
+        "country",
+        "week",
+        "month",
+        "year",
+        "day",
+        "past",
+        "time",
+        "part",
+        "future",
+        "date",
+        "moment",
+    }
+)
+
+
+_COUNTERPARTS = frozenset(
+    {
+        "delegation",
+        "side",
+        "counterpart",
+        "government",
+        "team",
+        "negotiator",
+        "representative",
+        "leader",
+        "official",
+        "envoy",
+        "minister",
+        "president",
+        "mediator",
+        "rebel",
+        "group",
+        "neighbour",
+        "neighbor",
+        "party",
+        "country",
+    }
+)
+
+
+def _object_relative(relcl: Token) -> bool:
+    """A relative clause with its own subject ("they had set") says who made the noun,
+    not what it contains ("a plan that would see troops withdraw", "a demand that Kinshasa
+    hold talks" do: their verb has its own object)."""
+    if any(
+        c.dep_ in {"dobj", "ccomp", "xcomp", "attr"}
+        and c.tag_ not in {"WDT", "WP"}
+        and c.lower_ not in {"that", "which"}
+        for c in relcl.children
+    ):
+        return False
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ not in {"WDT", "WP"} and c.lower_ != "that"
+        for c in relcl.children
+    )
+
+
+def _content_prep(prep: Token, trigger: Token, c: dict) -> bool:
+    """Is this preposition part of what is asked ("call for", "insist on", "committed to")
+    rather than an adjunct ("in a statement", "on Monday", "with Kabul")?"""
+    word = prep.lower_
+    objects = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+    if word == "in":  # "in return for", "in good faith"; not "in a statement", "in Doha"
+        return not any(o.ent_type_ or o.lemma_.lower() in _OCCASIONS for o in objects)
+    if word == "of" and trigger.pos_ == "NOUN" and trigger.lemma_ not in {"favour", "favor"}:
+        return False  # "the request of Qatar": the owner, read as the party
+    if word == "on" and any(o.ent_type_ in {"DATE", "TIME"} for o in objects):
+        return False
+    if any(o.tag_ in {"WDT", "WP"} for o in objects):
+        return False  # "in which", "to which": the content is the antecedent
+    if any(o.lemma_ == "part" and any(p.dep_ == "poss" for p in o.children) for o in objects):
+        return False  # "for its part", "on their part"
+    if word == "with":  # "deal with the dispute", not "agreed with us", "with Kabul"
+        return not any(
+            o.pos_ in {"PROPN", "PRON"}
+            or o.ent_type_
+            or target_class(o)
+            or o.lemma_.lower() in _COUNTERPARTS
+            for o in objects
+        )
+    return word in c["content_preps"] and word not in c["adjunct_preps"]
+
+
+def _conditional(advcl: Token, c: dict) -> bool:
+    """An adverbial clause carries a condition when it opens with "if", "unless",
+    "provided", "until", "before", "once" or is a purpose "to"-clause."""
+    marks = {ch.lower_ for ch in advcl.children if ch.dep_ in {"mark", "aux", "advmod", "prep"}}
+    if advcl.lower_ == "provided" or advcl.lower_ in c["precondition_markers"]:
+        return True
+    return bool(
+        marks
+        & {"if", "unless", "once", "until", "before", "provided", "to", "while", "long", "after"}
+    )
+
+
+def _if_clause(verb: Token) -> bool:
+    """ "if ...", "unless ...", "provided ...", "as long as ...": a condition proper."""
+    if verb.lower_ == "provided":
+        return True
+    marks = {ch.lower_ for ch in verb.children if ch.dep_ in {"mark", "advmod"}}
+    return bool(marks & {"if", "unless", "once", "until", "provided", "long"})
+
+
+def _listed_content(noun: Token) -> list[Token]:
+    """ "The demands include X and Y", "X is part of the demands of Y", "demands range
+    from X to Y": the content sits around the noun, not under it."""
+    head = noun.head
+    out: list[Token] = []
+    if noun.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ in {
+        "include",
+        "be",
+        "remain",
+        "cover",
+        "range",
+        "involve",
+        "comprise",
+        "concern",
+    }:
+        for child in head.children:
+            if child.dep_ in {"dobj", "attr", "ccomp", "acomp", "xcomp"} or (
+                child.dep_ == "prep" and child.lower_ in {"from", "to"}
+            ):
+                out.extend(child.subtree)
+    elif noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain"}:
+        for child in head.children:  # "withdrawal remains their priority"
+            if child.dep_ in {"attr", "ccomp", "acomp", "nsubj"} and child.i != noun.i:
+                out.extend(child.subtree)
+    elif noun.dep_ == "pobj" and head.lower_ in {"of", "among"} and head.head.dep_ == "attr":
+        verb = head.head.head  # "X is (part) of the demands": X
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                out.extend(child.subtree)
+    elif noun.dep_ == "dobj" and head.lemma_ == "have":
+        for child in noun.children:  # "have various demands from X to Y"
+            if child.dep_ == "prep" and child.lower_ in {"from", "to", "including"}:
+                out.extend(child.subtree)
+    return out
 
 
 def _track_speakers(sent: Span, resolver: Resolver) -> None:
@@ -310,6 +620,377 @@ def _track_speakers(sent: Span, resolver: Resolver) -> None:
                 resolver.last_speaker = name
 
 
+def _line(sent: Span, token: Token) -> Span:
+    """The part of a sentence on the trigger's own line. Scraped pages glue a headline,
+    a photo credit or a list of links to the next sentence; a blank line, or a line break
+    before a capital or a digit, ends the text a condition may come from."""
+    doc = sent.doc
+    start, end = sent.start, sent.end
+    for t in doc[sent.start : token.i]:
+        if _breaks_line(t):
+            start = t.i + 1
+    for t in doc[token.i : sent.end]:
+        if _breaks_line(t):
+            end = t.i
+            break
+    return doc[start:end]
+
+
+def _breaks_line(t: Token) -> bool:
+    if "\n" not in t.text and "\n" not in t.whitespace_:
+        return False
+    if "\n\n" in t.text or "\n\n" in t.whitespace_ or t.i + 1 >= len(t.doc):
+        return True
+    nxt = t.doc[t.i + 1]
+    return nxt.text[:1].isupper() or nxt.text[:1].isdigit()
+
+
+def tidy(text: str) -> str:
+    """One line, single spaces, no dangling punctuation at the end."""
+    text = " ".join(text.split())
+    text = text.rstrip(" .,;:-—–")
+    if text.count("“") < text.count("”") or text.count('"') % 2:
+        text = text.rstrip('”"')
+    return text.rstrip(" .,;:")
+
+
+def _substantial(parts: list[Token], trigger: Token) -> bool:
+    """Does the clause say something? "to do", "from Kabul", "to peace" do not: at
+    least two content words, and not only light verbs ("to stay", "to know more")."""
+    light = cues()["condition_triggers"]["light_verbs"]
+    content = [
+        t
+        for t in parts
+        if t.pos_ in {"NOUN", "PROPN", "NUM", "ADJ", "VERB"}
+        and not t.is_stop
+        and t.lemma_.lower() not in light
+    ]
+    return len(content) >= 2 and any(t.pos_ in {"NOUN", "VERB"} for t in content)
+
+
+def _embedded_wh(token: Token) -> bool:
+    """ "where we want to be", "what Iranians want to hear": a wish inside a wh-clause
+    is not a party's position."""
+    if token.dep_ not in {"relcl", "ccomp", "advcl", "pcomp"}:
+        return False
+    for t in token.subtree:
+        if t.i >= token.i:
+            break
+        if t.tag_ in {"WP", "WRB"}:
+            return True
+        if t.tag_ == "WDT" and t.dep_ in {"nsubj", "dobj"} and _under(t, token) == "ccomp":
+            return True  # "benefits, which we hope will follow": the wish is the antecedent
+    return False
+
+
+def _under(t: Token, top: Token) -> str | None:
+    """The dependency by which `t`'s branch hangs from `top`."""
+    while t.head.i != top.i and t.head.i != t.i:
+        t = t.head
+    return t.dep_ if t.head.i == top.i else None
+
+
+_MEETING_VERBS = frozenset(
+    {
+        "meet",
+        "hold",
+        "resume",
+        "continue",
+        "host",
+        "attend",
+        "go",
+        "come",
+        "travel",
+        "return",
+        "start",
+        "begin",
+        "convene",
+        "reconvene",
+        "maintain",
+        "have",
+        "lead",
+        "send",
+        "join",
+        "stay",
+        "sign",
+        "suspend",
+        "extend",
+        "restart",
+    }
+)
+
+
+_MEETINGS = frozenset({"round", "session", "meeting", "summit", "visit", "encounter"})
+
+
+def _target(token: Token) -> str | None:
+    """Talk, truce or deal noun, whatever tag the small model gave it ("agree to
+    ceasefire" is sometimes read as a verb)."""
+    table = cues()["target_of"]
+    if token.lemma_.lower() in _MEETINGS:
+        return "talk"
+    return target_class(token) or table.get(token.lower_) or table.get(token.lemma_.lower())
+
+
+def _only_the_talks(token: Token, kind: str, parts: list[Token]) -> bool:
+    """ "agreed to a ceasefire", "committed to the talks", "agreed to meet again", "will
+    sign the deal": that is the outcome or the calendar, not a condition, unless a
+    condition rides on it ("provided attacks cease", "only")."""
+    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    if kind == "proposal" and token.lemma_ == "plan":  # "plans for a summit": the calendar
+        return any(
+            _target(o)
+            for p in token.children
+            if p.dep_ == "prep" and p.lower_ == "for"
+            for o in p.children
+            if o.dep_ == "pobj"
+        )
+    if kind != "guarantee" or any(t.lower_ in markers and not _ordinal_first(t) for t in parts):
+        return False
+    lemma = token.lemma_.lower()
+    verbs = [
+        c
+        for c in token.children
+        if c.dep_ in {"xcomp", "ccomp"} or (c.dep_ == "acl" and token.pos_ == "NOUN")
+    ]
+    if verbs:
+        return all(_routine_step(v) for v in verbs)
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"to", "on"}:
+            objects += [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+    objects = [o for o in objects if o.ent_type_ not in {"DATE", "TIME", "GPE"}]  # "on Oct 25"
+    if not objects:
+        return False
+    if any(o.tag_ in {"WDT", "WP"} for o in objects):
+        return True  # "which both sides agreed to": the content is elsewhere
+    if lemma in {"agree", "sign"}:
+        return all(_target(o) for o in objects)
+    if lemma in {"commit", "committed", "commitment"}:
+        # "committed to a ceasefire" is the event; "committed to peace" is a pledge
+        return all(_target(o) in {"talk", "truce"} and o.lemma_ != "peace" for o in objects)
+    return False
+
+
+def _routine_step(verb: Token) -> bool:
+    """ "to meet again", "to hold talks in Baghdad", "to sign the deal", "to resume
+    negotiations": a meeting verb whose objects are only the talks, places or dates."""
+    if _target(verb):
+        return True  # "agree to ceasefire", with "ceasefire" read as a verb
+    if verb.lemma_.lower() not in _MEETING_VERBS:
+        return False
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "attr", "xcomp", "ccomp"}]
+    if not objects:  # "to meet in Doha", "to return to the table": where and when only
+        objects = [
+            o
+            for p in verb.children
+            if p.dep_ == "prep" and p.lower_ in {"to", "for"}
+            for o in p.children
+            if o.dep_ in {"pobj", "pcomp"}
+        ]
+    return all(
+        _target(o) or o.ent_type_ or o.lemma_.lower() in _OCCASIONS or o.pos_ == "PRON"
+        for o in objects
+    )
+
+
+def _deal_term(token: Token) -> bool:
+    """ "The agreement provides for the rebels to disarm", "the truce includes a
+    commitment to ...": terms a deal sets for its signatories."""
+    c = cues()["condition_triggers"]
+    if token.pos_ != "VERB" or token.lemma_.lower() not in c["deal_term_verbs"]:
+        return False
+    if any(ch.dep_ == "neg" for ch in token.children):
+        return False  # "the agreement did not include X": nothing X is bound to
+    return any(
+        ch.dep_ in {"nsubj", "nsubjpass"} and target_class(ch) in {"deal", "truce"}
+        for ch in token.children
+    )
+
+
+def _deal_reached(noun: Token) -> bool:
+    """ "X reached a deal with Y to ease sanctions in exchange for ...": the deal's
+    infinitive is what X undertakes."""
+    if noun.pos_ != "NOUN" or _target(noun) != "deal" or noun.dep_ != "dobj":
+        return False
+    if noun.head.lemma_.lower() not in {"reach", "sign", "strike", "conclude", "seal", "clinch"}:
+        return False
+    return any(c.dep_ == "acl" and any(a.lower_ == "to" for a in c.children) for c in noun.children)
+
+
+def _under_the_deal(token: Token) -> bool:
+    """ "Under the agreement, the LRA will assemble its fighters": a deal term."""
+    if token.pos_ != "VERB" or not any(
+        c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "must"} for c in token.children
+    ):
+        return False
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ in {"under", "in"}
+        and any(target_class(o) in {"deal", "truce"} for o in p.children if o.dep_ == "pobj")
+        for p in token.children
+    )
+
+
+def _term_party(token: Token, parts: list[Token], resolver: Resolver) -> str:
+    """Who a deal term binds: the actor named as the doer inside it, else both sides."""
+    for t in parts:
+        if t.dep_ in {"nsubj", "nsubjpass", "compound", "poss", "amod"} and t.i != token.i:
+            name = resolver.resolve(t)
+            if name:
+                return name
+    for ch in token.children:
+        if ch.dep_ in {"nsubj", "nsubjpass"}:
+            name = resolver.resolve(ch)
+            if name:
+                return name
+    return BOTH_SIDES
+
+
+def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Token]] | None:
+    """The (party, kind, clause tokens) a token opens, if it opens a condition."""
+    if _deal_reached(token):
+        parts = [t for c in token.children if c.dep_ == "acl" for t in c.subtree]
+        party = _party(token, resolver, "guarantee") or _speaker(token, resolver)
+        return (party, "guarantee", parts) if party else None
+    if _deal_term(token) or _under_the_deal(token):
+        if _under_the_deal(token) and _routine_step(token):
+            return None  # "under the accord, talks will start on August 20": the calendar
+        parts = _clause(token)
+        if _under_the_deal(token):
+            parts = [t for t in token.subtree if t.i >= _subject_start(token)]
+            parts = [t for t in parts if not _in_under_phrase(t, token)]
+        return _term_party(token, parts, resolver), "guarantee", parts
+    kind = _trigger_kind(token) or _sought(token)
+    if kind and _disowned(token, kind):
+        return None
+    if kind and token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
+        _remember_owner(token, resolver)
+    modal = kind is None
+    if modal:
+        kind = _modal_kind(token)
+        if kind is None or (kind == "guarantee" and _routine(token) and not _conditioned(token)):
+            return None
+    if _embedded_wh(token):
+        return None
+    parts = _clause(token)
+    if len(parts) < 2 and not modal:
+        return None
+    if modal:
+        subject = [t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree]
+        parts = sorted([*subject, token, *parts], key=lambda t: t.i)
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+        if passive and kind == "guarantee" and any(c.dep_ == "neg" for c in token.children):
+            return None  # "participants would not be treated equally": a grievance
+        if kind == "demand" and _says_only(token):
+            return None
+        if kind == "demand" or passive:
+            # "Y said prisoners would be released": Y offers it, not the prisoners
+            party = _speaker(token, resolver)
+        else:
+            party = _sibling_subject(token, resolver) or _party(token, resolver, kind)
+    else:
+        party = _party(token, resolver, kind)
+        if kind == "demand" and token.lemma_ in {"need", "must"}:
+            party = _speaker(token, resolver) or party
+        party = party or _speaker(token, resolver) or _earlier_owner(token, resolver)
+    if party is None:
+        return None
+    if token.pos_ == "NOUN" and token.lemma_ in _DEMAND_NOUNS:
+        resolver.demand_owner = party
+    return party, kind, parts
+
+
+def _disowned(token: Token, kind: str) -> bool:
+    """ "Kony is wanted for war crimes" asks nothing of a side; "India is not ready to
+    retreat", "did not agree to X" offers nothing."""
+    if token.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in token.children):
+        return kind == "demand" and token.lemma_ in {"want", "seek"}
+    if any(  # "offered little evidence", "no commitment"
+        c.dep_ == "dobj" and any(g.lower_ in {"little", "no"} for g in c.children)
+        for c in token.children
+    ):
+        return True
+    if kind != "guarantee" or token.pos_ == "NOUN":
+        return False
+    holders = [token, token.head] if token.pos_ == "ADJ" else [token]
+    return any(c.dep_ == "neg" or c.lower_ == "never" for h in holders for c in h.children)
+
+
+def _remember_owner(noun: Token, resolver: Resolver) -> None:
+    """ "Riyadh's 13 demands", "the demands of the rebels": whose demands a later "the
+    demands" means."""
+    for ch in noun.children:
+        owners = [ch] if ch.dep_ in {"poss", "compound", "amod"} else []
+        if ch.dep_ == "prep" and ch.lower_ in {"of", "by"}:
+            owners = [o for o in ch.children if o.dep_ == "pobj"]
+        for o in owners:
+            name = _subject_party(o, noun, resolver)
+            if name and name != BOTH_SIDES:
+                resolver.demand_owner = name
+                return
+
+
+def _earlier_owner(noun: Token, resolver: Resolver) -> str | None:
+    """ "The demands include ...", "these conditions": the demands already named, whose
+    owner the article gave before ("Riyadh's 13 demands")."""
+    if noun.pos_ != "NOUN" or noun.lemma_ not in _DEMAND_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in noun.children):
+        return None
+    return resolver.demand_owner
+
+
+def _routine(verb: Token) -> bool:
+    """ "Delegations will reconvene on Monday", "he would speak to reporters": plans and
+    movements, not commitments; nor is anything whose subject is the talks themselves."""
+    if verb.lemma_.lower() in cues()["condition_triggers"]["light_verbs"]:
+        return True
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass", "dobj"} and target_class(c) == "talk"
+        for c in verb.children
+    )
+
+
+def _says_only(verb: Token) -> bool:
+    """ "I have to inform you that ...", "we must say": a speech act, not a demand."""
+    heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    speech = _REPORTING | {"inform", "admit", "tell", "remind", "thank", "congratulate"}
+    return any(h.lemma_.lower() in speech for h in heads)
+
+
+def _conditioned(verb: Token) -> bool:
+    """ "Talks would not resume unless ...": a condition rides on the routine verb."""
+    markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
+    return any(t.lower_ in markers for t in verb.subtree if t.i > verb.i)
+
+
+def _subject_start(token: Token) -> int:
+    subjects = [c.left_edge.i for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return min(subjects) if subjects else token.i
+
+
+def _in_under_phrase(t: Token, verb: Token) -> bool:
+    return any(
+        p.dep_ == "prep" and p.lower_ in {"under", "in"} and t in p.subtree for p in verb.children
+    )
+
+
+def _sibling_subject(token: Token, resolver: Resolver) -> str | None:
+    """ "He said Iran would continue ..., but would cease X": the parser hangs the second
+    verb on "said"; its subject is that of the first reported verb."""
+    if token.dep_ != "conj" or token.head.lemma_ not in _REPORTING:
+        return None
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+        return None
+    for sib in token.head.children:
+        if sib.dep_ == "ccomp" and sib.i < token.i:
+            for ch in sib.children:
+                if ch.dep_ in {"nsubj", "nsubjpass"}:
+                    return _subject_party(ch, sib, resolver)
+    return None
+
+
 def find_conditions(doc: Doc) -> list[Clause]:
     resolver = Resolver(doc)
     found: list[Clause] = []
@@ -318,37 +999,40 @@ def find_conditions(doc: Doc) -> list[Clause]:
             _track_speakers(sent, resolver)
             continue
         for token in sent:
-            kind = _trigger_kind(token)
-            modal = kind is None
-            if modal:
-                kind = _modal_kind(token)
-                if kind is None:
-                    continue
-            parts = _clause(token)
-            if len(parts) < 2:
+            read = _read_trigger(token, resolver)
+            if read is None:
                 continue
-            if modal:
-                subject = [
-                    t for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
-                ]
-                parts = sorted([*subject, token, *parts], key=lambda t: t.i)
-                party = (
-                    _speaker(token, resolver)
-                    if kind == "demand"
-                    else _party(token, resolver, kind) or None
-                )
-            else:
-                party = _party(token, resolver, kind)
-                if kind == "demand" and token.lemma_ in {"need", "must"}:
-                    party = _speaker(token, resolver) or party
-                party = party or _speaker(token, resolver)
-            if party is None:
+            party, kind, parts = read
+            line = _line(sent, token)
+            parts = [t for t in parts if line.start <= t.i < line.end]
+            if not parts or _only_the_talks(token, kind, parts):
                 continue
             end = max(parts[-1].i, token.right_edge.i if token.pos_ == "VERB" else 0)
-            text = doc[parts[0].i : end + 1].text
-            found.append(Clause(party, _kind_refined(kind, parts, sent), text, sent))
+            span = doc[parts[0].i : min(end, line.end - 1) + 1]
+            if not _substantial(list(span), token):
+                continue
+            text = tidy(span.text)
+            found.append(Clause(party, _kind_refined(kind, parts, sent), text, line))
         _track_speakers(sent, resolver)
-    return found
+    return _without_echoes(found)
+
+
+def _without_echoes(found: list[Clause]) -> list[Clause]:
+    """A clause nested in a longer one of the same party and sentence ("China should join"
+    inside "that China should join the pact") says nothing new to the reader."""
+    out = []
+    for c in found:
+        echo = any(
+            o is not c
+            and o.party == c.party
+            and o.sentence.start == c.sentence.start
+            and len(o.text) > len(c.text)
+            and c.text in o.text
+            for o in found
+        )
+        if not echo:
+            out.append(c)
+    return out
 
 
 class ConditionReader:

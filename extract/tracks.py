@@ -132,6 +132,6 @@ def _condition(c: Clause, party: str) -> Condition:
     return Condition(
         party=party,
         kind=c.kind,  # type: ignore[arg-type]
-        text=c.text,
-        sentence=c.sentence.text.strip(),
+        text=" ".join(c.text.split()),
+        sentence=" ".join(c.sentence.text.split()),
     )
