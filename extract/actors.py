@@ -171,7 +171,7 @@ def _is_place(span: Span) -> bool:
     head = span.root
     if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
         return True
-    if head.dep_ == "compound" and head.head.lemma_ in {
+    if head.dep_ == "compound" and head.head.lemma_.lower() in {
         "talk",
         "meeting",
         "summit",
@@ -186,8 +186,39 @@ def _is_place(span: Span) -> bool:
     return span.start < len(span.doc) and span.text.isupper() and len(span.text) > 3
 
 
+def _inflections(lemma: str) -> set[str]:
+    """'mediate' -> mediates, mediated, mediating: the tagger does not lemmatise every
+    form ("with Qatar mediating" comes out as the noun "mediating")."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    return {lemma, lemma + "s", stem + "ed", stem + "ing", lemma + "d"}
+
+
+MEDIATION_FORMS = frozenset(f for lemma in MEDIATION_LEMMAS for f in _inflections(lemma)) | {
+    "brokered",
+    "brokering",
+    "mediators",
+    "facilitators",
+    "hosts",
+}
+# Nouns that carry a go-between role when a mediation word qualifies them:
+# "mediation efforts by X", "X's mediating role", "the Qatari mediation team".
+_EFFORT_NOUNS = frozenset(
+    {"effort", "efforts", "role", "initiative", "bid", "push", "team", "process", "mission"}
+)
+
+
+def _is_mediating_head(token: Token) -> bool:
+    """A mediation word, or a noun it qualifies ("mediation efforts", "mediating role"),
+    as the governor of a mention: "efforts by X", "X's mediation efforts"."""
+    if _is_mediation_word(token):
+        return True
+    return token.lemma_.lower() in _EFFORT_NOUNS and any(
+        c.dep_ in {"compound", "amod", "nmod"} and _is_mediation_word(c) for c in token.children
+    )
+
+
 def _is_mediation_word(token: Token) -> bool:
-    if token.lemma_.lower() in MEDIATION_LEMMAS:
+    if token.lemma_.lower() in MEDIATION_LEMMAS or token.lower_ in MEDIATION_FORMS:
         return True
     # "co-organised", "co-hosted": the tokenizer splits off "co"
     nxt = token.doc[token.i + 1 : token.i + 3]
@@ -220,6 +251,31 @@ def _as_mediation(token: Token) -> bool:
     )
 
 
+_LEADING_VERBS = frozenset({"lead", "head", "chair", "spearhead", "steer", "conduct"})
+_THANKING = frozenset(
+    {"thank", "praise", "commend", "credit", "laud", "hail", "gratitude", "thanks", "appreciation"}
+)
+
+
+def _thanked_for_mediating(token: Token) -> bool:
+    """ "thanked Qatar and Türkiye for facilitating the talks", "gratitude to Qatar for its
+    mediation": the one thanked for go-between work is the go-between."""
+    governor = token.head
+    if token.dep_ == "pobj" and governor.lower_ == "to":
+        governor = governor.head
+    elif token.dep_ != "dobj":
+        return False
+    thanking = governor.lemma_.lower() in _THANKING or any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _THANKING for c in governor.children
+    )  # "expressed gratitude to Qatar for ..."
+    if not thanking:
+        return False
+    for prep in (c for c in governor.children if c.dep_ == "prep" and c.lower_ == "for"):
+        if any(_is_mediation_word(t) for t in prep.subtree):
+            return True
+    return False
+
+
 def mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
@@ -245,19 +301,27 @@ def mediation_cue(span: Span) -> bool:
                 return True  # "X, which mediated", "Y, the envoy who is mediating"
         head = token.head
         dep = token.dep_
-        if dep in {"nsubj", "poss", "compound", "amod", "nmod", "appos"} and _is_mediation_word(
-            head
-        ):
+        if dep in {"nsubj", "appos"} and _is_mediation_word(head):
             return True
+        if dep in {"poss", "compound", "amod", "nmod"} and _is_mediating_head(head):
+            return True  # "Qatar's mediation", "Qatari mediation efforts"
         if dep == "nsubj" and any(
             c.dep_ in {"advcl", "xcomp"} and _is_mediation_word(c) for c in head.children
         ):
             return True
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
+        if _thanked_for_mediating(token):
+            return True  # "thanked Qatar for its efforts to mediate"
         if dep == "pobj" and head.lower_ in {"by", "of", "from", "under", "with"}:
             governor = head.head
-            if _is_mediation_word(governor) and not (
+            if (
+                head.lower_ == "by"
+                and governor.lemma_.lower() in _LEADING_VERBS
+                and _is_mediation_word(governor.head)
+            ):
+                return True  # "mediation led by Malaysian Prime Minister Anwar"
+            if _is_mediating_head(governor) and not (
                 head.lower_ == "with" and governor.pos_ == "VERB"
             ):
                 return True

@@ -75,8 +75,77 @@ def party_scores(
         )
     ):
         score["Afghanistan"] += score.pop("Taliban")
+    _add_unnamed_side(reading, score, kinds, mediated)
     _add_generic_references(reading, score, kinds, mediated)
     return score, mediated, between, kinds
+
+
+# Nouns that name a non-state side by what it is: "the rebels", "armed groups",
+# "opposition groups", "separatist factions". Bare heads stand alone; collective heads
+# need a modifier saying which kind of group it is.
+_NONSTATE_BARE = frozenset({"rebel", "insurgent", "separatist", "guerrilla", "guerilla"})
+_NONSTATE_COLLECTIVE = frozenset(
+    {"group", "faction", "movement", "militia", "coalition", "alliance", "force"}
+)
+_NONSTATE_KINDS = frozenset({"rebel", "armed", "opposition", "separatist", "insurgent"})
+
+
+def _unnamed_side_name(token: Token) -> str | None:
+    """The article's own plural phrase for an unnamed non-state side, or None."""
+    lemma = token.lemma_.lower()
+    if token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound":
+        return None
+    if lemma in _NONSTATE_BARE:
+        return lemma + "s"
+    if lemma in _NONSTATE_COLLECTIVE:
+        kind = next(
+            (
+                c.lower_
+                for c in token.children
+                if c.dep_ in {"amod", "compound"} and c.lower_ in _NONSTATE_KINDS
+            ),
+            None,
+        )
+        if kind:
+            plural = "militias" if lemma == "militia" else lemma + "s"
+            return f"{kind} {plural}"
+    return None
+
+
+def _add_unnamed_side(
+    reading: Reading, score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
+) -> None:
+    """ "Nepal's rebels called off the truce", "a deal with 40 opposition groups": a side
+    the article never names. Its references count for the named group when there is one
+    (the rebels of an M23 story are M23); else the side enters under the article's own
+    phrase, so that a state talking to unnamed rebels still has a counterpart."""
+    doc = reading.doc
+    named = {m.start for m in doc._.mentions}
+    evidence: Counter[str] = Counter()
+    for token in doc:
+        name = _unnamed_side_name(token)
+        if name is None or any(t.i in named for t in token.subtree if t.dep_ == "compound"):
+            continue  # "M23 rebels" is M23, counted already
+        sent = token.sent
+        weight = 0.0
+        if sent.start_char < reading.prefix:
+            weight += 2.0
+        if any(target_class(t) for t in sent):
+            weight += 1.0
+        if _between_sides(token):
+            weight += 2.0
+        if weight:
+            evidence[name] += weight + (0.5 if token.dep_ in {"nsubj", "nsubjpass"} else 0.0)
+    if not evidence:
+        return
+    groups = [n for n, _ in score.most_common() if kinds.get(n) == "group" and not mediated[n]]
+    total = sum(evidence.values())
+    if groups:
+        score[groups[0]] += 0.5 * total
+        return
+    name = evidence.most_common(1)[0][0]
+    score[name] += total
+    kinds[name] = "group"
 
 
 _SIDE_HEADS = frozenset(
@@ -171,7 +240,12 @@ def _generic_map(
         opposition = next((g for g in groups if g in gazetteer_generics("opposition")), None)
         if opposition:
             out["opposition"] = opposition
+    if groups:
+        out[NONSTATE] = groups[0]  # "talks between the government and the rebels"
     return out
+
+
+NONSTATE = "*nonstate*"  # key of _generic_map for the unnamed-side phrases
 
 
 def gazetteer_generics(noun: str) -> set[str]:
@@ -181,58 +255,119 @@ def gazetteer_generics(noun: str) -> set[str]:
     return generics().get(noun, set())
 
 
-def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Counter[tuple[str, str]]:
-    """Pairs named as the two sides of talks: "talks between X and Y"; `generic` maps
-    common nouns ("government", "opposition") to the actor they stand for here."""
+def _side_names(
+    tokens: list[Token],
+    by_start: dict[int, Mention],
+    people: dict[str, str],
+    generic: dict[str, str],
+) -> list[str]:
+    """Actors named in a stretch of tokens, generic nouns resolved through `generic`."""
+    names: list[str] = []
+    for t in tokens:
+        m = by_start.get(t.i)
+        if m and m.kind in {"state", "group", "org"}:
+            names.append(m.canonical)
+        elif t.pos_ == "PROPN" and t.text in people:
+            names.append(people[t.text])
+        elif t.pos_ == "NOUN" and t.lemma_.lower() in generic and t.dep_ != "compound":
+            names.append(generic[t.lemma_.lower()])
+        elif NONSTATE in generic and _unnamed_side_name(t):
+            names.append(generic[NONSTATE])
+    return names
+
+
+# Verbs whose coordinated subjects are the sides of one negotiation: "X, Y and Z signed".
+_JOINT_VERBS = frozenset({"sign", "agree", "reach", "negotiate", "meet", "conclude", "initial"})
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for c in token.children:
+        if c.dep_ == "conj":
+            out.extend(_conjuncts(c))
+    return out
+
+
+def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Counter[tuple[str, ...]]:
+    """Sets of two or more actors named as the sides of talks: "talks between X and Y",
+    "X, Y and Z signed the memorandum"; `generic` maps common nouns ("government",
+    "opposition") to the actor they stand for here."""
     generic = generic or {}
     doc = reading.doc
     by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
     people: dict[str, str] = doc._.people
-    pairs: Counter[tuple[str, str]] = Counter()
+    pairs: Counter[tuple[str, ...]] = Counter()
     for token in doc:
-        if token.lower_ != "between" or token.dep_ != "prep":
+        stretch: list[Token] = []
+        if token.lower_ == "between" and token.dep_ == "prep":
+            governor = token.head
+            if target_class(governor) == "talk" or governor.lemma_ in {"meet", "talk"}:
+                stretch = [t for c in token.children if c.dep_ == "pobj" for t in c.subtree]
+        elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ in _JOINT_VERBS:
+            members = _conjuncts(token)
+            if len(members) >= 3:  # two coordinated subjects are weighed by _between_sides
+                stretch = [
+                    t for m in members for t in m.subtree if t.dep_ != "conj" or t in members
+                ]
+        if not stretch:
             continue
-        governor = token.head
-        if not (target_class(governor) == "talk" or governor.lemma_ in {"meet", "talk"}):
-            continue
-        names: list[str] = []
-        for obj in (c for c in token.children if c.dep_ == "pobj"):
-            for t in obj.subtree:
-                m = by_start.get(t.i)
-                if m and m.kind in {"state", "group"}:
-                    names.append(m.canonical)
-                elif t.pos_ == "PROPN" and t.text in people:
-                    names.append(people[t.text])
-                elif t.pos_ == "NOUN" and t.lemma_.lower() in generic and t.dep_ != "compound":
-                    names.append(generic[t.lemma_.lower()])
-        distinct = sorted(set(names))
-        if len(distinct) == 2:
-            weight = 2 if token.idx < reading.prefix else 1
-            pairs[(distinct[0], distinct[1])] += weight
+        distinct = tuple(sorted(set(_side_names(stretch, by_start, people, generic))))
+        if len(distinct) >= 2:
+            pairs[distinct] += 2 if token.idx < reading.prefix else 1
     return pairs
 
 
+# Organisations that sit in the go-between's chair, not across the table.
+_NEVER_SIDES = frozenset(
+    {
+        "United Nations",
+        "Holy See",
+        "Community of Sant'Egidio",
+        "International Committee of the Red Cross",
+    }
+)
+
+
+def _is_go_between(
+    name: str, score: Counter[str], mediated: Counter[str], between: set[str]
+) -> bool:
+    """Mediation syntax outweighs side evidence unless the actor is also named as a side."""
+    if not mediated[name]:
+        return False
+    return name not in between and (mediated[name] * 8 >= score[name] or mediated[name] >= 2)
+
+
 def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
-    """The pair most often named as the sides of the talks, else the two actors with the
-    most evidence; actors whose syntax makes them go-betweens are mediators instead."""
+    """The set most often named as the sides of the talks, else the two actors with the
+    most evidence; actors whose syntax makes them go-betweens are mediators instead.
+    Organisations (ECOWAS, the EU) can be sides; more than two sides only when the article
+    names them together."""
     score, mediated, between, kinds = party_scores(reading)
+    for name, kind in kinds.items():
+        if kind == "org" and name not in between:
+            score[name] *= 0.7  # "the EU said" is more often comment than a seat at the table
     candidates = [
         (name, s)
         for name, s in score.most_common()
-        if kinds.get(name) in {"state", "group"}
-        and not (mediated[name] and name not in between and mediated[name] * 4 >= s * 0.5)
+        if kinds.get(name) in {"state", "group", "org"}
+        and name not in _NEVER_SIDES
+        and not _is_go_between(name, score, mediated, between)
     ]
     names = {n for n, _ in candidates}
     parties = [name for name, _ in candidates[:2]]
     top = sum(score[n] for n in parties)
-    pairs = [
+    sets = [
         (p, c)
         for p, c in talk_pairs(reading, _generic_map(score, kinds, mediated)).items()
         if set(p) <= names
     ]
+    pairs = [(p, c) for p, c in sets if len(p) == 2]
     if pairs:
-        pair, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
-        if score[pair[0]] + score[pair[1]] >= 0.8 * top:
-            parties = list(pair)
+        best, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
+        if score[best[0]] + score[best[1]] >= 0.8 * top:
+            parties = list(best)
+    wider = [p for p, _ in sets if len(p) > 2 and set(parties) <= set(p)]
+    if wider:
+        parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
     mediators = sorted(n for n in mediated if n not in parties)
     return sorted(parties), mediators
