@@ -226,7 +226,7 @@ def _is_mediation_word(token: Token) -> bool:
         token.lower_ == "co"
         and len(nxt) == 2
         and nxt[0].text == "-"
-        and nxt[1].lemma_.lower() in MEDIATION_LEMMAS | {"organise", "organize", "chair"}
+        and nxt[1].lemma_.lower() in MEDIATION_LEMMAS
     )
 
 

@@ -47,6 +47,8 @@ def party_scores(
         if m.role == "mediator":
             mediated[m.canonical] += 1
             continue
+        if _not_acting(span.root):
+            continue
         weight = 1.0
         if any(target_class(t) for t in sent):
             weight += 1.0
@@ -120,11 +122,13 @@ def _add_unnamed_side(
     (the rebels of an M23 story are M23); else the side enters under the article's own
     phrase, so that a state talking to unnamed rebels still has a counterpart."""
     doc = reading.doc
-    named = {m.start for m in doc._.mentions}
+    named = {i for m in doc._.mentions if m.kind == "group" for i in range(m.start, m.end)}
     evidence: Counter[str] = Counter()
     for token in doc:
         name = _unnamed_side_name(token)
-        if name is None or any(t.i in named for t in token.subtree if t.dep_ == "compound"):
+        if name is None or any(
+            t.i in named for t in token.children if t.dep_ in {"compound", "appos"}
+        ):
             continue  # "M23 rebels" is M23, counted already
         sent = token.sent
         weight = 0.0
@@ -140,12 +144,30 @@ def _add_unnamed_side(
         return
     groups = [n for n, _ in score.most_common() if kinds.get(n) == "group" and not mediated[n]]
     total = sum(evidence.values())
-    if groups:
+    if groups and sum(score[g] for g in groups) >= 0.6 * total:
         score[groups[0]] += 0.5 * total
         return
     name = evidence.most_common(1)[0][0]
     score[name] += total
     kinds[name] = "group"
+
+
+# Heads that make a state's name a label, not the state acting: "Algeria state media",
+# "Algeria's news agency APS said" (the source), "Mali rebels" (the rebels, not Mali).
+_SOURCE_HEADS = frozenset(
+    {"media", "agency", "television", "tv", "radio", "newspaper", "outlet", "broadcaster", "press"}
+)
+
+
+def _not_acting(root: Token) -> bool:
+    if root.dep_ not in {"amod", "compound", "poss", "nmod"}:
+        return False
+    head = root.head
+    if head.lemma_.lower() in _SOURCE_HEADS or (
+        head.dep_ in {"compound", "amod"} and head.head.lemma_.lower() in _SOURCE_HEADS
+    ):
+        return True
+    return root.dep_ in {"amod", "compound"} and _unnamed_side_name(head) is not None
 
 
 _SIDE_HEADS = frozenset(
@@ -200,6 +222,8 @@ def _between_sides(root: Token) -> str | None:
         node = node.head
     if root.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in root.children):
         return "other"
+    if root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"}:
+        return "other"  # the second of "X and Y agreed"
     return None
 
 
