@@ -251,6 +251,16 @@ def _as_mediation(token: Token) -> bool:
     )
 
 
+_SPONSORING = frozenset({"backed", "led", "sponsored", "supported", "convened", "organised", "organized"})
+_TALK_NOUNS = frozenset(
+    {"talk", "negotiation", "dialogue", "process", "effort", "initiative", "conference", "meeting"}
+)
+
+
+def _talk_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.lemma_.lower() in _TALK_NOUNS
+
+
 _LEADING_VERBS = frozenset({"lead", "head", "chair", "spearhead", "steer", "conduct"})
 _THANKING = frozenset(
     {"thank", "praise", "commend", "credit", "laud", "hail", "gratitude", "thanks", "appreciation"}
@@ -285,8 +295,11 @@ def mediation_cue(span: Span) -> bool:
     """
     doc = span.doc
     after = doc[span.end : span.end + 2]
-    if len(after) == 2 and after[0].text in {"-", "–"} and _is_mediation_word(after[1]):
-        return True
+    if len(after) == 2 and after[0].text in {"-", "–"}:
+        if _is_mediation_word(after[1]):
+            return True
+        if after[1].lower_ in _SPONSORING and _talk_noun(after[1].head):
+            return True  # "UN-backed talks", "Qatar-led negotiations"; not "Rwanda-backed M23"
     if len(after) >= 1 and after[0].pos_ == "NOUN" and _is_mediation_word(after[0]):
         return True
     token: Token = span.root
@@ -405,6 +418,8 @@ def _is_place_name(span: Span, actor: Actor) -> bool:
     if actor.kind != "state":
         return False
     head = span.root
+    if head.dep_ in {"appos", "conj"} and head.head.ent_type_ in {"GPE", "LOC", "FAC"}:
+        head = head.head  # "in Doha, Qatar", "in Bridgetown, Barbados"
     return (
         head.dep_ == "pobj"
         and head.head.lower_ in {"in", "at", "near", "inside", "into"}

@@ -99,6 +99,10 @@ def _unnamed_side_name(token: Token) -> str | None:
         return None
     if lemma in _NONSTATE_BARE:
         return lemma + "s"
+    if lemma == "opposition" and not any(
+        c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "to") for c in token.children
+    ):
+        return "opposition"  # "talks with the opposition"; not "Turkey's opposition to"
     if lemma in _NONSTATE_COLLECTIVE:
         kind = next(
             (
@@ -301,7 +305,9 @@ def _side_names(
 
 
 # Verbs whose coordinated subjects are the sides of one negotiation: "X, Y and Z signed".
-_JOINT_VERBS = frozenset({"sign", "agree", "reach", "negotiate", "meet", "conclude", "initial"})
+_JOINT_VERBS = frozenset(
+    {"sign", "agree", "reach", "negotiate", "meet", "conclude", "initial", "resume", "hold"}
+)
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -329,7 +335,7 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
                 stretch = [t for c in token.children if c.dep_ == "pobj" for t in c.subtree]
         elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ in _JOINT_VERBS:
             members = _conjuncts(token)
-            if len(members) >= 3:  # two coordinated subjects are weighed by _between_sides
+            if len(members) >= 2:
                 stretch = [
                     t for m in members for t in m.subtree if t.dep_ != "conj" or t in members
                 ]
@@ -393,5 +399,16 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     wider = [p for p, _ in sets if len(p) > 2 and set(parties) <= set(p)]
     if wider:
         parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
-    mediators = sorted(n for n in mediated if n not in parties)
-    return sorted(parties), mediators
+    mediators = {n for n in mediated if n not in parties}
+    if parties:
+        weaker = min(score[p] for p in parties)
+        mediators |= {
+            n for n in _USUAL_MEDIATORS if score[n] >= 4.0 and score[n] >= 0.4 * weaker
+        }
+    return sorted(parties), sorted(mediators)
+
+
+# Bodies whose standing role in talks is the go-between's: prominent in an article about
+# talks, they are its mediator even when no sentence says "mediated by" ("UN chief
+# Guterres closed the conference").
+_USUAL_MEDIATORS = frozenset({"United Nations", "Holy See", "Community of Sant'Egidio"})
