@@ -251,7 +251,9 @@ def _as_mediation(token: Token) -> bool:
     )
 
 
-_SPONSORING = frozenset({"backed", "led", "sponsored", "supported", "convened", "organised", "organized"})
+_SPONSORING = frozenset(
+    {"backed", "led", "sponsored", "supported", "convened", "organised", "organized"}
+)
 _TALK_NOUNS = frozenset(
     {"talk", "negotiation", "dialogue", "process", "effort", "initiative", "conference", "meeting"}
 )

@@ -325,6 +325,7 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
     generic = generic or {}
     doc = reading.doc
     by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
+    by_token = {i: m for m in by_start.values() for i in range(m.start, m.end)}
     people: dict[str, str] = doc._.people
     pairs: Counter[tuple[str, ...]] = Counter()
     for token in doc:
@@ -335,13 +336,12 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
                 stretch = [t for c in token.children if c.dep_ == "pobj" for t in c.subtree]
         elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ in _JOINT_VERBS:
             members = _conjuncts(token)
-            if len(members) >= 2:
-                stretch = [
-                    t for m in members for t in m.subtree if t.dep_ != "conj" or t in members
-                ]
+            if len(members) >= 2:  # the conjuncts themselves, not "the Rwanda-backed" in them
+                stretch = members
         if not stretch:
             continue
-        distinct = tuple(sorted(set(_side_names(stretch, by_start, people, generic))))
+        lookup = by_start if token.lower_ == "between" else by_token
+        distinct = tuple(sorted(set(_side_names(stretch, lookup, people, generic))))
         if len(distinct) >= 2:
             pairs[distinct] += 2 if token.idx < reading.prefix else 1
     return pairs
@@ -396,16 +396,54 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         best, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
         if score[best[0]] + score[best[1]] >= 0.8 * top:
             parties = list(best)
-    wider = [p for p, _ in sets if len(p) > 2 and set(parties) <= set(p)]
+    floor = 0.25 * min((score[p] for p in parties), default=0.0)
+    wider = [
+        p
+        for p, _ in sets
+        if len(p) > 2 and set(parties) <= set(p) and all(score[n] >= floor for n in p)
+    ]
     if wider:
         parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
     mediators = {n for n in mediated if n not in parties}
+    mediators |= _announcers(reading, parties) - set(parties)
     if parties:
         weaker = min(score[p] for p in parties)
-        mediators |= {
-            n for n in _USUAL_MEDIATORS if score[n] >= 4.0 and score[n] >= 0.4 * weaker
-        }
+        mediators |= {n for n in _USUAL_MEDIATORS if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
     return sorted(parties), sorted(mediators)
+
+
+_ANNOUNCING = frozenset({"announce", "say", "state", "confirm", "declare", "tell"})
+_BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", re.IGNORECASE)
+
+
+def _speaker_head(root: Token) -> Token:
+    """ "Qatar's Minister of State ... announced": climb from the modifier to the noun."""
+    node = root
+    while node.dep_ in {"poss", "amod", "compound", "nmod"} and node.head is not node:
+        node = node.head
+    if node.dep_ == "pobj" and node.head.head.dep_ in {"nsubj", "nsubjpass"}:
+        node = node.head.head  # "the foreign minister of Qatar said"
+    return node
+
+
+def _announcers(reading: Reading, parties: list[str]) -> set[str]:
+    """A third state that announces what both sides did ("Qatar's foreign ministry said
+    both sides agreed") speaks for the talks it hosts: the go-between's voice."""
+    if len(parties) < 2:
+        return set()
+    doc = reading.doc
+    out: set[str] = set()
+    for m in doc._.mentions:
+        if m.role != "actor" or m.kind not in {"state", "org"} or m.canonical in parties:
+            continue
+        head = _speaker_head(m.span(doc).root)
+        if head.dep_ != "nsubj" or head.head.lemma_.lower() not in _ANNOUNCING:
+            continue
+        sent = head.sent
+        named = {n.canonical for n in doc._.mentions if sent.start <= n.start < sent.end}
+        if set(parties) <= named or _BOTH.search(sent.text):
+            out.add(m.canonical)
+    return out
 
 
 # Bodies whose standing role in talks is the go-between's: prominent in an article about
