@@ -233,6 +233,31 @@ def _is_mediation_word(token: Token) -> bool:
 _ROLE_VERBS = frozenset({"act", "serve", "take", "play", "join", "lead", "participate", "offer"})
 
 
+_COPULAS = frozenset({"be", "become", "remain", "emerge"})
+_TAKING_UP = frozenset({"accept", "agree", "offer", "assume", "take"})
+
+
+def _takes_up_mediation(verb: Token) -> bool:
+    """A subject that is or becomes the mediator, or takes on the task of mediating."""
+    lemma = verb.lemma_.lower()
+    if lemma in _COPULAS:
+        return any(
+            c.dep_ in {"attr", "oprd", "acomp"} and _is_mediation_word(c) for c in verb.children
+        )
+    if lemma not in _TAKING_UP:
+        return False
+    for c in verb.children:
+        if c.dep_ == "xcomp" and _is_mediation_word(c):
+            return True  # "offered to mediate"
+        if c.dep_ == "dobj" and not any(g.dep_ == "poss" for g in c.children):
+            if _is_mediation_word(c) or any(
+                g.dep_ in {"acl", "relcl", "prep"} and any(_is_mediation_word(t) for t in g.subtree)
+                for g in c.children
+            ):
+                return True  # "accepted the mandate to facilitate"; not "accepted Oman's mediation"
+    return False
+
+
 def _role_object_is_mediation(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in {"prep", "dobj"}:
@@ -302,8 +327,8 @@ def mediation_cue(span: Span) -> bool:
             return True
         if after[1].lower_ in _SPONSORING and _talk_noun(after[1].head):
             return True  # "UN-backed talks", "Qatar-led negotiations"; not "Rwanda-backed M23"
-    if len(after) >= 1 and after[0].pos_ == "NOUN" and _is_mediation_word(after[0]):
-        return True
+    if len(after) >= 1 and after[0].pos_ in {"NOUN", "VERB"} and _is_mediation_word(after[0]):
+        return True  # "Qatari mediation", "the EU facilitated dialogue"
     token: Token = span.root
     for _ in range(4):
         for c in token.children:
@@ -312,8 +337,9 @@ def mediation_cue(span: Span) -> bool:
                 or any(
                     g.dep_ in {"conj", "relcl", "acl"} and _is_mediation_word(g) for g in c.children
                 )
+                or (c.lemma_ in _ROLE_VERBS and _role_object_is_mediation(c))
             ):
-                return True  # "X, which mediated", "Y, the envoy who is mediating"
+                return True  # "X, which mediated", "countries who will act as facilitators"
         head = token.head
         dep = token.dep_
         if dep in {"nsubj", "appos"} and _is_mediation_word(head):
@@ -326,6 +352,11 @@ def mediation_cue(span: Span) -> bool:
             return True
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
+        if dep == "nsubj" and _takes_up_mediation(head):
+            return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
+        if dep == "pobj" and head.lower_ in {"including", "like", "as"}:
+            token = head.head  # "countries, including Norway, who will act as facilitators"
+            continue
         if _thanked_for_mediating(token):
             return True  # "thanked Qatar for its efforts to mediate"
         if dep == "pobj" and head.lower_ in {"by", "of", "from", "under", "with"}:

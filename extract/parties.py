@@ -396,7 +396,7 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         best, _ = max(pairs, key=lambda pc: score[pc[0][0]] + score[pc[0][1]] + 3 * pc[1])
         if score[best[0]] + score[best[1]] >= 0.8 * top:
             parties = list(best)
-    floor = 0.25 * min((score[p] for p in parties), default=0.0)
+    floor = 0.15 * min((score[p] for p in parties), default=0.0)
     wider = [
         p
         for p, _ in sets
@@ -421,8 +421,12 @@ def _speaker_head(root: Token) -> Token:
     node = root
     while node.dep_ in {"poss", "amod", "compound", "nmod"} and node.head is not node:
         node = node.head
-    if node.dep_ == "pobj" and node.head.head.dep_ in {"nsubj", "nsubjpass"}:
-        node = node.head.head  # "the foreign minister of Qatar said"
+    if (
+        node.dep_ == "pobj"
+        and node.head.head.dep_ in {"nsubj", "nsubjpass"}
+        and node.head.head.ent_type_ not in {"ORG", "GPE", "NORP"}
+    ):
+        node = node.head.head  # "the foreign minister of Qatar said", not "the Front of X"
     return node
 
 
