@@ -56,7 +56,7 @@ LOCATIVE_PREPS = frozenset({"in", "at", "to", "into", "near", "outside", "inside
 class Actor:
     canonical: str
     kind: str  # "state" | "group" | "org"
-    form: str  # "name" | "metonym"
+    form: str  # "name" | "metonym" | "person" (a leader or envoy named alone)
 
 
 @dataclass
@@ -150,6 +150,8 @@ def gazetteer() -> dict[str, Actor]:
                 table[alias] = Actor(canonical, kind, "name")
             for metonym in entry.get("metonyms", []):
                 table[metonym] = Actor(canonical, kind, "metonym")
+            for person in entry.get("people", []):
+                table.setdefault(person, Actor(canonical, kind, "person"))
     # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
     table.pop("Korea", None)
     return table
@@ -166,10 +168,32 @@ def generics() -> dict[str, set[str]]:
     return out
 
 
+# "the junta in Niger", "the government in Kabul": a ruler placed in a country is that state.
+_RULERS = frozenset(
+    {"junta", "government", "regime", "authorities", "rulers", "leadership", "leaders", "military"}
+)
+# "the Nigerian capital", "the Qatari capital Doha", "the Swiss resort of Crans-Montana".
+_PLACE_NOUNS = frozenset({"capital", "city", "town", "resort", "village", "port", "province"})
+
+
+def _is_located(pobj: Token) -> bool:
+    """Is this object of a preposition where something happens, not who rules there?"""
+    prep = pobj.head
+    return prep.lower_ in LOCATIVE_PREPS and prep.head.lemma_.lower() not in _RULERS
+
+
+def _names_a_place(span: Span) -> bool:
+    head = span.root
+    return head.dep_ in {"amod", "compound", "poss", "det"} and (
+        head.head.lemma_.lower() in _PLACE_NOUNS
+        or (head.head.lemma_.lower() == "summit" and head.dep_ == "compound")
+    )
+
+
 def _is_place(span: Span) -> bool:
     """A capital used as a location ("talks in Doha"), or a dateline, is not an actor."""
     head = span.root
-    if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+    if head.dep_ == "pobj" and _is_located(head):
         return True
     if head.dep_ == "compound" and head.head.lemma_.lower() in {
         "talk",
@@ -330,7 +354,7 @@ def mediation_cue(span: Span) -> bool:
     if len(after) >= 1 and after[0].pos_ in {"NOUN", "VERB"} and _is_mediation_word(after[0]):
         return True  # "Qatari mediation", "the EU facilitated dialogue"
     token: Token = span.root
-    for _ in range(4):
+    for _ in range(8):  # a long "A, B, C and D" list climbs one conjunct at a time
         for c in token.children:
             if c.dep_ in {"relcl", "appos", "acl", "compound"} and (
                 _is_mediation_word(c)
@@ -451,12 +475,15 @@ def _is_place_name(span: Span, actor: Actor) -> bool:
     if actor.kind != "state":
         return False
     head = span.root
+    if _names_a_place(span):
+        return True  # "the Nigerian capital", "the Singapore summit"
     if head.dep_ in {"appos", "conj"} and head.head.ent_type_ in {"GPE", "LOC", "FAC"}:
         head = head.head  # "in Doha, Qatar", "in Bridgetown, Barbados"
     return (
         head.dep_ == "pobj"
         and head.head.lower_ in {"in", "at", "near", "inside", "into"}
         and head.head.head.lemma_ not in {"interest", "role", "confidence", "trust"}
+        and head.head.head.lemma_.lower() not in _RULERS
     )
 
 

@@ -63,6 +63,8 @@ def party_scores(
             weight += 0.5
         if root.dep_ in {"amod", "compound", "poss"} and root.head.lemma_.lower() in _SIDE_HEADS:
             weight += 1.5
+        if m.form == "person":
+            weight *= 0.5  # "Trump said" often comments on talks others hold
         score[m.canonical] += weight
     _add_people(doc, score, mediated)
     text = doc.text
@@ -85,7 +87,7 @@ def party_scores(
 # Nouns that name a non-state side by what it is: "the rebels", "armed groups",
 # "opposition groups", "separatist factions". Bare heads stand alone; collective heads
 # need a modifier saying which kind of group it is.
-_NONSTATE_BARE = frozenset({"rebel", "insurgent", "separatist", "guerrilla", "guerilla"})
+_NONSTATE_BARE = frozenset({"rebel", "insurgent", "separatist", "guerrilla", "guerilla", "faction"})
 _NONSTATE_COLLECTIVE = frozenset(
     {"group", "faction", "movement", "militia", "coalition", "alliance", "force"}
 )
@@ -383,6 +385,9 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         and name not in _NEVER_SIDES
         and not _is_go_between(name, score, mediated, between)
     ]
+    leading = [n for n, _ in candidates[:3]]
+    announcers = _announcers(reading, leading) - between - set(leading[:2])
+    candidates = [(n, s) for n, s in candidates if n not in announcers]
     names = {n for n, _ in candidates}
     parties = [name for name, _ in candidates[:2]]
     top = sum(score[n] for n in parties)
@@ -405,14 +410,14 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     if wider:
         parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
     mediators = {n for n in mediated if n not in parties}
-    mediators |= _announcers(reading, parties) - set(parties)
+    mediators |= announcers - set(parties)
     if parties:
         weaker = min(score[p] for p in parties)
         mediators |= {n for n in _USUAL_MEDIATORS if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
     return sorted(parties), sorted(mediators)
 
 
-_ANNOUNCING = frozenset({"announce", "say", "state", "confirm", "declare", "tell"})
+_ANNOUNCING = frozenset({"announce", "say", "state", "confirm", "declare", "tell", "reveal"})
 _BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", re.IGNORECASE)
 
 
@@ -430,22 +435,40 @@ def _speaker_head(root: Token) -> Token:
     return node
 
 
-def _announcers(reading: Reading, parties: list[str]) -> set[str]:
-    """A third state that announces what both sides did ("Qatar's foreign ministry said
-    both sides agreed") speaks for the talks it hosts: the go-between's voice."""
-    if len(parties) < 2:
+def _announcing_speaker(head: Token) -> bool:
+    """ "X said", "said X", and the passive "as revealed by X"."""
+    if head.dep_ == "nsubj":
+        return head.head.lemma_.lower() in _ANNOUNCING
+    return (
+        head.dep_ == "pobj"
+        and head.head.lower_ == "by"
+        and head.head.head.lemma_.lower() in _ANNOUNCING
+    )
+
+
+def _announcers(reading: Reading, leading: list[str]) -> set[str]:
+    """A state or body that announces what both sides did ("Qatar's foreign ministry said
+    both sides agreed", "as revealed by Togo's foreign minister") speaks for talks it is
+    not a side of: the go-between's voice. `leading` are the strongest candidates; the
+    two of them other than the speaker must be named in the sentence."""
+    if len(leading) < 2:
         return set()
     doc = reading.doc
     out: set[str] = set()
     for m in doc._.mentions:
-        if m.role != "actor" or m.kind not in {"state", "org"} or m.canonical in parties:
+        if m.role != "actor" or m.kind not in {"state", "org"}:
             continue
         head = _speaker_head(m.span(doc).root)
-        if head.dep_ != "nsubj" or head.head.lemma_.lower() not in _ANNOUNCING:
+        if not _announcing_speaker(head):
             continue
+        sides = [n for n in leading if n != m.canonical][:2]
         sent = head.sent
-        named = {n.canonical for n in doc._.mentions if sent.start <= n.start < sent.end}
-        if set(parties) <= named or _BOTH.search(sent.text):
+        named = {
+            n.canonical
+            for n in doc._.mentions
+            if sent.start <= n.start < sent.end and n.canonical != m.canonical
+        }
+        if len(sides) == 2 and (set(sides) <= named or _BOTH.search(sent.text)):
             out.add(m.canonical)
     return out
 
