@@ -333,8 +333,8 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
     for token in doc:
         stretch: list[Token] = []
         if token.lower_ == "between" and token.dep_ == "prep":
-            governor = token.head
-            if target_class(governor) == "talk" or governor.lemma_ in {"meet", "talk"}:
+            governor = token.head  # talks, a deal or a truce between the sides
+            if target_class(governor) or governor.lemma_ in {"meet", "talk"}:
                 stretch = [t for c in token.children if c.dep_ == "pobj" for t in c.subtree]
         elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ in _JOINT_VERBS:
             members = _conjuncts(token)
@@ -405,7 +405,9 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     wider = [
         p
         for p, _ in sets
-        if len(p) > 2 and set(parties) <= set(p) and all(score[n] >= floor for n in p)
+        if len(p) > 2
+        and set(parties) <= set(p)
+        and all(score[n] >= floor and not mediated[n] for n in p)
     ]
     if wider:
         parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
