@@ -224,6 +224,9 @@ MEDIATION_FORMS = frozenset(f for lemma in MEDIATION_LEMMAS for f in _inflection
     "facilitators",
     "hosts",
 }
+# Chairing and coordinating talks is the go-between's work ("the EU official who chairs
+# the talks", "the EU, the coordinator of the deal").
+_CHAIRING = frozenset({"chair", "chairs", "chaired", "chairing", "coordinate", "coordinator"})
 # Nouns that carry a go-between role when a mediation word qualifies them:
 # "mediation efforts by X", "X's mediating role", "the Qatari mediation team".
 _EFFORT_NOUNS = frozenset(
@@ -241,8 +244,19 @@ def _is_mediating_head(token: Token) -> bool:
     )
 
 
+def _after_prefix(token: Token, prefix: str) -> bool:
+    """Is `token` the second half of a hyphenated word ("co-chaired", "go-between")?"""
+    i = token.i
+    return i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == prefix
+
+
 def _is_mediation_word(token: Token) -> bool:
-    if token.lemma_.lower() in MEDIATION_LEMMAS or token.lower_ in MEDIATION_FORMS:
+    lemma = token.lemma_.lower()
+    if lemma in _CHAIRING:  # the sides co-chair; a third party chairs ("ASEAN chair" is a title)
+        return (token.pos_ == "VERB" or lemma == "coordinator") and not _after_prefix(token, "co")
+    if token.lower_ in {"between", "betweens"}:
+        return _after_prefix(token, "go")  # "acting as go-betweens"
+    if lemma in MEDIATION_LEMMAS or token.lower_ in MEDIATION_FORMS:
         return True
     # "co-organised", "co-hosted": the tokenizer splits off "co"
     nxt = token.doc[token.i + 1 : token.i + 3]
@@ -312,6 +326,9 @@ def _talk_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and token.lemma_.lower() in _TALK_NOUNS
 
 
+_ENVOYS = frozenset(
+    {"official", "envoy", "diplomat", "representative", "negotiator", "minister", "delegation"}
+)
 _LEADING_VERBS = frozenset({"lead", "head", "chair", "spearhead", "steer", "conduct"})
 _THANKING = frozenset(
     {"thank", "praise", "commend", "credit", "laud", "hail", "gratitude", "thanks", "appreciation"}
@@ -397,6 +414,9 @@ def mediation_cue(span: Span) -> bool:
                 return True
             if head.lower_ == "with" and _as_mediation(governor):
                 return True  # "began with Cuba and Norway as guarantors"
+            if head.lower_ in {"with", "of", "from"} and governor.lemma_.lower() in _ENVOYS:
+                token = governor  # "an official with the EU, the coordinator of the deal"
+                continue
         if _as_mediation(token):
             return True  # "Norway as facilitator"
         if dep in {"conj", "appos"} or (
