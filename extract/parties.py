@@ -161,7 +161,18 @@ def _add_unnamed_side(
 # Heads that make a state's name a label, not the state acting: "Algeria state media",
 # "Algeria's news agency APS said" (the source), "Mali rebels" (the rebels, not Mali).
 _SOURCE_HEADS = frozenset(
-    {"media", "agency", "television", "tv", "radio", "newspaper", "outlet", "broadcaster", "press"}
+    {
+        "media",
+        "medium",
+        "agency",
+        "television",
+        "tv",
+        "radio",
+        "newspaper",
+        "outlet",
+        "broadcaster",
+        "press",
+    }
 )
 
 

@@ -1,0 +1,127 @@
+"""Who negotiates and who mediates: the rules of parties.py and the mediation cues of
+actors.py, each shown on a sentence written for the test."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from extract.parties import Reading, choose_parties
+
+
+def parties_of(nlp: Language, text: str) -> tuple[list[str], list[str]]:
+    return choose_parties(Reading(doc=nlp(text), prefix=0))
+
+
+def roles(nlp: Language, text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in nlp(text)._.mentions:
+        out.setdefault(m.canonical, set()).add(m.role)
+    return out
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("The two armies agreed a truce, with Egypt and Jordan mediating between them.", "Egypt"),
+        ("The envoy thanked Norway for its efforts to mediate the dispute.", "Norway"),
+        ("He expressed gratitude to Oman for facilitating the indirect talks.", "Oman"),
+        ("The accord followed mediation led by Kenyan President William Ruto.", "Kenya"),
+        ("The round ended despite mediation efforts by Qatar.", "Qatar"),
+        ("After months of contacts, Switzerland becomes mediator in the dispute.", "Switzerland"),
+        ("Norway has accepted the mandate to facilitate the process.", "Norway"),
+        ("The UN-backed talks resumed in Geneva on Monday.", "United Nations"),
+        ("Negotiators met in Vienna, with EU officials acting as go-betweens.", "European Union"),
+        (
+            "The African Union official who chairs the talks said progress was slow.",
+            "African Union",
+        ),
+        (
+            "The talks include several states, including Chile, Cuba and Norway, "
+            "who will act as facilitators.",
+            "Norway",
+        ),
+    ],
+)
+def test_go_between_syntax_makes_a_mediator(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_co_chairing_is_what_the_sides_do(nlp: Language) -> None:
+    found = roles(nlp, "The commission was co-chaired by Laos's minister and a Thai envoy.")
+    assert "mediator" not in found.get("Laos", set())
+
+
+@pytest.mark.model
+def test_accepting_anothers_mediation_is_not_mediating(nlp: Language) -> None:
+    found = roles(nlp, "Iran accepted Oman's mediation.")
+    assert found["Iran"] == {"actor"} and "mediator" in found["Oman"]
+
+
+@pytest.mark.model
+def test_unnamed_rebels_are_the_other_side(nlp: Language) -> None:
+    text = (
+        "Peru's government and the rebels agreed to resume peace talks. "
+        "The rebels said the talks would open next month."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Peru", "rebels"]
+
+
+@pytest.mark.model
+def test_named_group_absorbs_generic_references(nlp: Language) -> None:
+    text = (
+        "Colombia and the ELN resumed peace talks in Caracas. The rebels said the "
+        "ELN delegation would stay until a truce was signed."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Colombia", "ELN"]
+
+
+@pytest.mark.model
+def test_organisation_can_be_a_side(nlp: Language) -> None:
+    text = (
+        "ECOWAS and the junta in Niger held talks on Monday. ECOWAS said the talks "
+        "with Niger would continue next week."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["ECOWAS", "Niger"]
+
+
+@pytest.mark.model
+def test_three_coordinated_signatories_are_all_parties(nlp: Language) -> None:
+    text = (
+        "Estonia, Latvia and Lithuania signed a border agreement on Friday. "
+        "Estonia said the agreement with Latvia and Lithuania ends years of talks."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Estonia", "Latvia", "Lithuania"]
+
+
+@pytest.mark.model
+def test_state_naming_rebels_or_a_source_does_not_act(nlp: Language) -> None:
+    text = (
+        "Niger rebels agreed to talks with the government, Algeria state media said. "
+        "The rebels and the government will meet in Algiers."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert "Algeria" not in parties
+
+
+@pytest.mark.model
+def test_announcing_the_sides_deal_makes_a_mediator(nlp: Language) -> None:
+    text = (
+        "Sudan and South Sudan signed a border accord in Doha. Sudan and South Sudan "
+        "agreed to reopen crossings. Qatar's foreign ministry said Sudan and South "
+        "Sudan had agreed to meet again."
+    )
+    parties, mediators = parties_of(nlp, text)
+    assert parties == ["South Sudan", "Sudan"] and mediators == ["Qatar"]
+
+
+@pytest.mark.model
+def test_country_after_its_capital_is_a_place(nlp: Language) -> None:
+    found = roles(nlp, "The delegations met in Doha, Qatar, on Sunday.")
+    assert found["Qatar"] == {"place"}
