@@ -326,6 +326,7 @@ def _talk_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and token.lemma_.lower() in _TALK_NOUNS
 
 
+_UNDER_NOUNS = frozenset({"initiative", "aegis", "auspex", "auspices", "patronage", "leadership"})
 _ENVOYS = frozenset(
     {"official", "envoy", "diplomat", "representative", "negotiator", "minister", "delegation"}
 )
@@ -414,15 +415,22 @@ def mediation_cue(span: Span) -> bool:
                 return True
             if head.lower_ == "with" and _as_mediation(governor):
                 return True  # "began with Cuba and Norway as guarantors"
+            if (
+                head.lower_ == "of"
+                and governor.lemma_.lower() in _UNDER_NOUNS
+                and governor.dep_ == "pobj"
+                and governor.head.lower_ == "under"
+            ):
+                return True  # "under the initiative of the AU", "under the aegis of the UN"
             if head.lower_ in {"with", "of", "from"} and governor.lemma_.lower() in _ENVOYS:
                 token = governor  # "an official with the EU, the coordinator of the deal"
                 continue
         if _as_mediation(token):
             return True  # "Norway as facilitator"
         if dep in {"conj", "appos"} or (
-            dep in {"amod", "compound", "poss", "nmod"} and head.pos_ in {"NOUN", "PROPN"}
+            dep in {"amod", "compound", "poss", "nmod", "det"} and head.pos_ in {"NOUN", "PROPN"}
         ):
-            token = head
+            token = head  # "the Sudanese" parses as the determiner of "government"
             continue
         break
     return False

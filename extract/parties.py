@@ -130,6 +130,7 @@ def _add_unnamed_side(
     doc = reading.doc
     named = {i for m in doc._.mentions if m.kind == "group" for i in range(m.start, m.end)}
     evidence: Counter[str] = Counter()
+    about_talks = False
     for token in doc:
         name = _unnamed_side_name(token)
         if name is None or any(
@@ -144,10 +145,11 @@ def _add_unnamed_side(
             weight += 1.0
         if _between_sides(token):
             weight += 2.0
+        evidence[name] += weight + (0.5 if token.dep_ in {"nsubj", "nsubjpass"} else 0.5)
         if weight:
-            evidence[name] += weight + (0.5 if token.dep_ in {"nsubj", "nsubjpass"} else 0.0)
-    if not evidence:
-        return
+            about_talks = True
+    if not about_talks:
+        return  # rebels that only fight are not a side of these talks
     groups = [n for n, _ in score.most_common() if kinds.get(n) == "group" and not mediated[n]]
     total = sum(evidence.values())
     if groups and sum(score[g] for g in groups) >= 0.6 * total:
@@ -164,6 +166,11 @@ _SOURCE_HEADS = frozenset(
     {
         "media",
         "medium",
+        "tribune",
+        "herald",
+        "gazette",
+        "times",
+        "daily",
         "agency",
         "television",
         "tv",
@@ -372,11 +379,17 @@ _NEVER_SIDES = frozenset(
 
 
 def _is_go_between(
-    name: str, score: Counter[str], mediated: Counter[str], between: set[str]
+    name: str,
+    score: Counter[str],
+    mediated: Counter[str],
+    between: set[str],
+    kinds: dict[str, str],
 ) -> bool:
     """Mediation syntax outweighs side evidence unless the actor is also named as a side."""
     if not mediated[name]:
         return False
+    if kinds.get(name) == "org":  # an organisation "between" the sides is mostly in the middle
+        return mediated[name] * 8 >= score[name] or mediated[name] >= 2
     return name not in between and (mediated[name] * 8 >= score[name] or mediated[name] >= 2)
 
 
@@ -394,7 +407,7 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         for name, s in score.most_common()
         if kinds.get(name) in {"state", "group", "org"}
         and name not in _NEVER_SIDES
-        and not _is_go_between(name, score, mediated, between)
+        and not _is_go_between(name, score, mediated, between, kinds)
     ]
     leading = [n for n, _ in candidates[:3]]
     announcers = _announcers(reading, leading) - between - set(leading[:2])
