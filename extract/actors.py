@@ -184,6 +184,8 @@ def _is_located(pobj: Token) -> bool:
 
 def _names_a_place(span: Span) -> bool:
     head = span.root
+    if head.dep_ == "pobj" and head.head.lower_ == "of":
+        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of south Sudan"
     return head.dep_ in {"amod", "compound", "poss", "det"} and (
         head.head.lemma_.lower() in _PLACE_NOUNS
         or (head.head.lemma_.lower() == "summit" and head.dep_ == "compound")
@@ -296,6 +298,14 @@ def _takes_up_mediation(verb: Token) -> bool:
     return False
 
 
+def _relative_mediates(clause: Token) -> bool:
+    """ "Algeria, which has been leading international efforts to mediate the talks": a
+    mediating verb inside the relative clause, unless the clause refuses it."""
+    if any(c.dep_ == "neg" for c in clause.children) or clause.lemma_ in {"reject", "refuse"}:
+        return False
+    return any(t.pos_ == "VERB" and _is_mediation_word(t) for t in clause.subtree)
+
+
 def _role_object_is_mediation(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in {"prep", "dobj"}:
@@ -380,6 +390,7 @@ def mediation_cue(span: Span) -> bool:
                     g.dep_ in {"conj", "relcl", "acl"} and _is_mediation_word(g) for g in c.children
                 )
                 or (c.lemma_ in _ROLE_VERBS and _role_object_is_mediation(c))
+                or (c.dep_ == "relcl" and _relative_mediates(c))
             ):
                 return True  # "X, which mediated", "countries who will act as facilitators"
         head = token.head

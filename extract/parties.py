@@ -61,7 +61,10 @@ def party_scores(
             between.add(m.canonical)
         if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
             weight += 0.5
-        if root.dep_ in {"amod", "compound", "poss"} and root.head.lemma_.lower() in _SIDE_HEADS:
+        if (
+            root.dep_ in {"amod", "compound", "poss", "det"}
+            and root.head.lemma_.lower() in _SIDE_HEADS
+        ):  # "the Turkish Cypriot leader" parses "the Turkish Cypriot" as a determiner
             weight += 1.5
         if m.form == "person":
             weight *= 0.5  # "Trump said" often comments on talks others hold
@@ -209,6 +212,10 @@ _SIDE_HEADS = frozenset(
         "camp",
         "chief",
         "delegate",
+        "counterpart",
+        "negotiators",
+        "officials",
+        "foreign",
     }
 )
 _HOME_GENERICS = frozenset({"government", "junta", "regime", "authorities", "military", "army"})
