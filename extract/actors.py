@@ -158,6 +158,18 @@ def gazetteer() -> dict[str, Actor]:
 
 
 @lru_cache(maxsize=1)
+def usual_roles() -> dict[str, str]:
+    """Organisations whose standing role is not a side's: "mediator" (the UN, the Holy See,
+    Sant'Egidio, the Carter Center) or "humanitarian" (the ICRC)."""
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    return {
+        name: entry["usual_role"]
+        for name, entry in data["organisations"].items()
+        if "usual_role" in entry
+    }
+
+
+@lru_cache(maxsize=1)
 def generics() -> dict[str, set[str]]:
     """Common nouns ("the opposition") that name a group once it has been named."""
     data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))

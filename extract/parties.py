@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from extract.actors import Mention, mediation_cue
+from extract.actors import Mention, mediation_cue, usual_roles
 from extract.lexicon import target_class
 
 
@@ -374,15 +374,16 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
     return pairs
 
 
-# Organisations that sit in the go-between's chair, not across the table.
-_NEVER_SIDES = frozenset(
-    {
-        "United Nations",
-        "Holy See",
-        "Community of Sant'Egidio",
-        "International Committee of the Red Cross",
-    }
-)
+def _never_sides() -> set[str]:
+    """Organisations that sit in the go-between's chair or bring aid, not across the table."""
+    return set(usual_roles())
+
+
+def _usual_mediators() -> set[str]:
+    """Bodies whose standing role in talks is the go-between's (data: "usual_role"):
+    prominent in an article about talks, they are its mediator even when no sentence says
+    "mediated by" ("UN chief Guterres closed the conference")."""
+    return {name for name, role in usual_roles().items() if role == "mediator"}
 
 
 def _is_go_between(
@@ -413,7 +414,7 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         (name, s)
         for name, s in score.most_common()
         if kinds.get(name) in {"state", "group", "org"}
-        and name not in _NEVER_SIDES
+        and name not in _never_sides()
         and not _is_go_between(name, score, mediated, between, kinds)
     ]
     leading = [n for n, _ in candidates[:3]]
@@ -446,7 +447,7 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     mediators |= announcers - set(parties)
     if parties:
         weaker = min(score[p] for p in parties)
-        mediators |= {n for n in _USUAL_MEDIATORS if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
+        mediators |= {n for n in _usual_mediators() if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
     return sorted(parties), sorted(mediators)
 
 
@@ -504,9 +505,3 @@ def _announcers(reading: Reading, leading: list[str]) -> set[str]:
         if len(sides) == 2 and (set(sides) <= named or _BOTH.search(sent.text)):
             out.add(m.canonical)
     return out
-
-
-# Bodies whose standing role in talks is the go-between's: prominent in an article about
-# talks, they are its mediator even when no sentence says "mediated by" ("UN chief
-# Guterres closed the conference").
-_USUAL_MEDIATORS = frozenset({"United Nations", "Holy See", "Community of Sant'Egidio"})
