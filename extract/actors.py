@@ -285,6 +285,25 @@ def _is_mediation_word(token: Token) -> bool:
 _ROLE_VERBS = frozenset({"act", "serve", "take", "play", "join", "lead", "participate", "offer"})
 
 
+_EFFORT_VERBS = frozenset(
+    {"work", "spearhead", "lead", "try", "seek", "strive", "push", "offer", "help"}
+)
+_SETTLING = frozenset({"resolve", "end", "settle", "defuse", "heal", "mend"})
+_QUARRELS = frozenset({"dispute", "crisis", "rift", "row", "standoff", "feud"})
+
+
+def _works_to_settle(verb: Token) -> bool:
+    """ "X has worked to end the dispute", "X led efforts to resolve the crisis": a third
+    party's work on someone else's quarrel (a war a side fights is not a "dispute" here)."""
+    if verb.lemma_.lower() not in _EFFORT_VERBS:
+        return False
+    for t in verb.subtree:
+        if t.lemma_.lower() in _SETTLING and t.pos_ == "VERB":
+            if any(o.dep_ == "dobj" and o.lemma_.lower() in _QUARRELS for o in t.children):
+                return True
+    return False
+
+
 _COPULAS = frozenset({"be", "become", "remain", "emerge"})
 _TAKING_UP = frozenset({"accept", "agree", "offer", "assume", "take"})
 
@@ -417,6 +436,8 @@ def mediation_cue(span: Span) -> bool:
             return True
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
+        if dep == "nsubj" and _works_to_settle(head):
+            return True  # "Kuwait has spearheaded efforts to resolve the Gulf dispute"
         if dep == "nsubj" and _takes_up_mediation(head):
             return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
         if dep == "pobj" and head.lower_ in {"including", "like", "as"}:

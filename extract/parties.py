@@ -374,6 +374,34 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
     return pairs
 
 
+# Verbs of one state's quarrel with a bloc: "A, B, C and D cut ties with Q", "imposed a
+# boycott on Q", "restored relations with Q".
+_BLOC_VERBS = frozenset(
+    {"cut", "sever", "impose", "boycott", "blockade", "accuse", "restore", "lift", "isolate"}
+)
+
+
+def _with_bloc(
+    reading: Reading, parties: list[str], score: Counter[str], mediated: Counter[str]
+) -> list[str]:
+    """One side may be a bloc: when three or more states, one of them a chosen side, act
+    together against the other chosen side, all of them are sides."""
+    doc = reading.doc
+    by_token = {i: m for m in doc._.mentions if m.role == "actor" for i in range(m.start, m.end)}
+    for token in doc:
+        if token.dep_ != "nsubj" or token.head.lemma_.lower() not in _BLOC_VERBS:
+            continue
+        members = {by_token[t.i].canonical for t in _conjuncts(token) if t.i in by_token}
+        if len(members) < 3 or len(members & set(parties)) != 1:
+            continue
+        other = next(p for p in parties if p not in members)
+        sent = token.sent
+        named = {by_token[i].canonical for i in range(sent.start, sent.end) if i in by_token}
+        if other in named and not any(mediated[n] for n in members):
+            return sorted(members | {other})
+    return parties
+
+
 def _never_sides() -> set[str]:
     """Organisations that sit in the go-between's chair or bring aid, not across the table."""
     return set(usual_roles())
@@ -398,7 +426,9 @@ def _is_go_between(
         return False
     if kinds.get(name) == "org":  # an organisation "between" the sides is mostly in the middle
         return mediated[name] * 8 >= score[name] or mediated[name] >= 2
-    return name not in between and (mediated[name] * 8 >= score[name] or mediated[name] >= 2)
+    if name in between:  # named beside a side, yet mostly in the go-between's words
+        return mediated[name] * 4 >= score[name]
+    return mediated[name] * 8 >= score[name] or mediated[name] >= 2
 
 
 def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
@@ -443,6 +473,8 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     ]
     if wider:
         parties = list(max(wider, key=len))  # "Türkiye, Sweden and Finland signed ..."
+    elif len(parties) == 2:
+        parties = _with_bloc(reading, parties, score, mediated)
     mediators = {n for n in mediated if n not in parties}
     mediators |= announcers - set(parties)
     if parties:

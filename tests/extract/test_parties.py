@@ -125,3 +125,33 @@ def test_announcing_the_sides_deal_makes_a_mediator(nlp: Language) -> None:
 def test_country_after_its_capital_is_a_place(nlp: Language) -> None:
     found = roles(nlp, "The delegations met in Doha, Qatar, on Sunday.")
     assert found["Qatar"] == {"place"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("Ghana, which has been leading efforts to mediate the talks, hosted them.", "Ghana"),
+        ("The dialogue is held under the initiative of the African Union.", "African Union"),
+        ("Oman has worked to end the dispute between its two neighbours.", "Oman"),
+    ],
+)
+def test_more_go_between_syntax(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_capital_of_a_country_is_a_place(nlp: Language) -> None:
+    found = roles(nlp, "The envoys arrived in Juba, the capital of South Sudan.")
+    assert found["South Sudan"] == {"place"}
+
+
+@pytest.mark.model
+def test_a_bloc_acting_against_one_state_is_all_sides(nlp: Language) -> None:
+    text = (
+        "Chile and Peru resumed talks on Monday to end their dispute. "
+        "In March, Chile, Argentina, Uruguay and Paraguay imposed a boycott on Peru. "
+        "Chile said the talks with Peru would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Argentina", "Chile", "Paraguay", "Peru", "Uruguay"]
