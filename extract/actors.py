@@ -440,6 +440,20 @@ def mediation_cue(span: Span) -> bool:
             return True  # "Kuwait has spearheaded efforts to resolve the Gulf dispute"
         if dep == "nsubj" and _takes_up_mediation(head):
             return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
+        if dep == "pobj" and head.lower_ == "with":
+            if any(c.lower_ in {"along", "together"} for c in head.children):
+                token = head.head  # "Kuwait, along with the United States, has spearheaded"
+                continue
+            if head.head.lower_ in {"along", "together"}:
+                governor = head.head.head
+                if governor.pos_ in {"VERB", "AUX"}:  # a co-subject of the verb
+                    return (
+                        _is_mediation_word(governor)
+                        or _works_to_settle(governor)
+                        or _takes_up_mediation(governor)
+                    )
+                token = governor
+                continue
         if dep == "pobj" and head.lower_ in {"including", "like", "as"}:
             token = head.head  # "countries, including Norway, who will act as facilitators"
             continue

@@ -47,7 +47,7 @@ def party_scores(
         if m.role == "mediator":
             mediated[m.canonical] += 1
             continue
-        if _not_acting(span.root):
+        if _not_acting(span.root) or (m.kind == "org" and _forum_of(span.root)):
             continue
         weight = 1.0
         if any(target_class(t) for t in sent):
@@ -184,6 +184,14 @@ _SOURCE_HEADS = frozenset(
         "press",
     }
 )
+
+
+_FORUMS = frozenset({"summit", "meeting", "conference", "session", "ministerial"})
+
+
+def _forum_of(root: Token) -> bool:
+    """ "at the GCC summit", "an AU meeting": the body is where the sides meet."""
+    return root.dep_ in {"compound", "nmod", "poss"} and root.head.lemma_.lower() in _FORUMS
 
 
 def _not_acting(root: Token) -> bool:
@@ -391,7 +399,8 @@ def _with_bloc(
     for token in doc:
         if token.dep_ != "nsubj" or token.head.lemma_.lower() not in _BLOC_VERBS:
             continue
-        members = {by_token[t.i].canonical for t in _conjuncts(token) if t.i in by_token}
+        listed = next((c for c in token.children if c.dep_ == "appos"), token)
+        members = {by_token[t.i].canonical for t in _conjuncts(listed) if t.i in by_token}
         if len(members) < 3 or len(members & set(parties)) != 1:
             continue
         other = next(p for p in parties if p not in members)
