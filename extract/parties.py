@@ -154,6 +154,12 @@ def _add_unnamed_side(
     if not about_talks:
         return  # rebels that only fight are not a side of these talks
     groups = [n for n, _ in score.most_common() if kinds.get(n) == "group" and not mediated[n]]
+    for phrase in list(evidence):  # "the opposition" of a story naming the Unitary Platform
+        owner = next((g for g in groups if g in gazetteer_generics(phrase)), None)
+        if owner:
+            score[owner] += evidence.pop(phrase)
+    if not evidence:
+        return
     total = sum(evidence.values())
     if groups and sum(score[g] for g in groups) >= 0.6 * total:
         score[groups[0]] += 0.5 * total
@@ -345,6 +351,15 @@ _JOINT_VERBS = frozenset(
 )
 
 
+def _represented(token: Token) -> Token:
+    """ "the leaders of Finland, Sweden and Türkiye met": the sides behind the envoys."""
+    if token.lemma_.lower() in _SIDE_HEADS | {"leader", "official", "delegation"}:
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                return obj
+    return token
+
+
 def _conjuncts(token: Token) -> list[Token]:
     out = [token]
     for c in token.children:
@@ -370,7 +385,7 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
             if target_class(governor) or governor.lemma_ in {"meet", "talk"}:
                 stretch = [t for c in token.children if c.dep_ == "pobj" for t in c.subtree]
         elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_ in _JOINT_VERBS:
-            members = _conjuncts(token)
+            members = _conjuncts(_represented(token))
             if len(members) >= 2:  # the conjuncts themselves, not "the Rwanda-backed" in them
                 stretch = members
         if not stretch:

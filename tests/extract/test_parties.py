@@ -155,3 +155,23 @@ def test_a_bloc_acting_against_one_state_is_all_sides(nlp: Language) -> None:
     )
     parties, _ = parties_of(nlp, text)
     assert parties == ["Argentina", "Chile", "Paraguay", "Peru", "Uruguay"]
+
+
+@pytest.mark.model
+def test_leaders_of_three_states_meeting_are_three_sides(nlp: Language) -> None:
+    text = (
+        "The leaders of Norway, Denmark and Iceland met in Bergen and agreed on fishing "
+        "quotas. Norway said the agreement with Denmark and Iceland was fair."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Denmark", "Iceland", "Norway"]
+
+
+@pytest.mark.model
+def test_the_opposition_is_the_named_opposition_group(nlp: Language) -> None:
+    text = (
+        "Venezuela's government and the Unitary Platform will resume talks. "
+        "The opposition said the talks with the government would open in Oslo."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Unitary Platform", "Venezuela"]
