@@ -38,6 +38,7 @@ MEDIATION_LEMMAS = frozenset(
         "auspex",
         "auspices",
         "intermediary",
+        "interlocutor",
         "go-between",
         "guarantor",
         "sponsor",
