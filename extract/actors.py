@@ -286,6 +286,34 @@ def _is_mediation_word(token: Token) -> bool:
 _ROLE_VERBS = frozenset({"act", "serve", "take", "play", "join", "lead", "participate", "offer"})
 
 
+def _envoy_of(span: Span) -> bool:
+    """ "the UN envoy", "EU special envoy Lajcak": an organisation's envoy to talks is
+    there to mediate (a state's envoy may well be a side's)."""
+    root = span.root
+    return root.dep_ in {"compound", "nmod", "poss", "amod"} and root.head.lemma_.lower() in {
+        "envoy",
+        "emissary",
+    }
+
+
+def _meets_separately(verb: Token) -> bool:
+    """Shuttle diplomacy: "held separate meetings with both leaders", "met separately with"."""
+    if verb.lemma_.lower() not in {"hold", "have", "meet", "conduct"}:
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ == "separately" for c in verb.children):
+        return True
+    return any(
+        c.dep_ == "dobj"
+        and any(g.dep_ == "amod" and g.lower_ == "separate" for g in c.children)
+        and _is_meeting_noun(c)
+        for c in verb.children
+    )
+
+
+def _is_meeting_noun(token: Token) -> bool:
+    return token.lemma_.lower() in {"meeting", "talk", "consultation", "session"}
+
+
 _EFFORT_VERBS = frozenset(
     {"work", "spearhead", "lead", "try", "seek", "strive", "push", "offer", "help"}
 )
@@ -437,6 +465,8 @@ def mediation_cue(span: Span) -> bool:
             return True
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
+        if dep == "nsubj" and _meets_separately(head):
+            return True  # "Borrell held separate meetings with Kurti and Vucic"
         if dep == "nsubj" and _works_to_settle(head):
             return True  # "Kuwait has spearheaded efforts to resolve the Gulf dispute"
         if dep == "nsubj" and _takes_up_mediation(head):
@@ -521,7 +551,7 @@ class ActorFinder:
             role = "actor"
             if actor.form == "metonym" and _is_place(span) or _is_place_name(span, actor):
                 role = "place"
-            elif mediation_cue(span):
+            elif mediation_cue(span) or (actor.kind == "org" and _envoy_of(span)):
                 role = "mediator"
             mentions.append(
                 Mention(span.start, span.end, actor.canonical, actor.kind, actor.form, role)

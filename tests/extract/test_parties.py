@@ -175,3 +175,19 @@ def test_the_opposition_is_the_named_opposition_group(nlp: Language) -> None:
     )
     parties, _ = parties_of(nlp, text)
     assert parties == ["Unitary Platform", "Venezuela"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("The EU has served as a chief interlocutor between the two capitals.", "European Union"),
+        (
+            "Earlier, the AU special envoy held separate meetings with both leaders.",
+            "African Union",
+        ),
+        ("Egypt held separate meetings with the two delegations on Sunday.", "Egypt"),
+    ],
+)
+def test_interlocutors_envoys_and_shuttles_mediate(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
