@@ -426,6 +426,22 @@ def _with_bloc(
     return parties
 
 
+def _hosts(reading: Reading, parties: list[str], score: Counter[str]) -> set[str]:
+    """A third state whose city hosts the talks ("talks in Doha") and which the article
+    also presents as acting (it speaks, receives, announces) is the host-facilitator.
+    A venue alone (Vienna, Geneva) makes no mediator."""
+    if not parties:
+        return set()
+    weaker = min(score[p] for p in parties)
+    hosting: Counter[str] = Counter()
+    for m in reading.doc._.mentions:
+        if m.role != "place" or m.kind != "state" or m.form != "metonym":
+            continue
+        if any(target_class(t) for t in m.span(reading.doc).sent):
+            hosting[m.canonical] += 1
+    return {n for n in hosting if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
+
+
 def _never_sides() -> set[str]:
     """Organisations that sit in the go-between's chair or bring aid, not across the table."""
     return set(usual_roles())
@@ -501,6 +517,7 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         parties = _with_bloc(reading, parties, score, mediated)
     mediators = {n for n in mediated if n not in parties}
     mediators |= announcers - set(parties)
+    mediators |= _hosts(reading, parties, score) - set(parties)
     if parties:
         weaker = min(score[p] for p in parties)
         mediators |= {n for n in _usual_mediators() if score[n] >= 4.0 and score[n] >= 0.4 * weaker}

@@ -191,3 +191,24 @@ def test_the_opposition_is_the_named_opposition_group(nlp: Language) -> None:
 )
 def test_interlocutors_envoys_and_shuttles_mediate(nlp: Language, text: str, mediator: str) -> None:
     assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_host_that_also_acts_is_the_facilitator(nlp: Language) -> None:
+    text = (
+        "Sudan and Chad held peace talks in Doha on Monday. Sudan accused Chad of "
+        "arming rebels, and Chad denied it. Qatar's foreign minister praised the "
+        "progress of the talks and Qatar promised more rounds of talks."
+    )
+    parties, mediators = parties_of(nlp, text)
+    assert parties == ["Chad", "Sudan"] and mediators == ["Qatar"]
+
+
+@pytest.mark.model
+def test_a_mere_venue_makes_no_mediator(nlp: Language) -> None:
+    text = (
+        "Sudan and Chad held peace talks in Vienna on Monday. Sudan accused Chad of "
+        "arming rebels, and Chad denied it."
+    )
+    _, mediators = parties_of(nlp, text)
+    assert mediators == []
