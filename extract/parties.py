@@ -531,7 +531,7 @@ _BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", 
 def _speaker_head(root: Token) -> Token:
     """ "Qatar's Minister of State ... announced": climb from the modifier to the noun."""
     node = root
-    while node.dep_ in {"poss", "amod", "compound", "nmod"} and node.head is not node:
+    while node.dep_ in {"poss", "amod", "compound", "nmod", "det"} and node.head is not node:
         node = node.head
     if (
         node.dep_ == "pobj"
