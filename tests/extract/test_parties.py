@@ -217,8 +217,8 @@ def test_a_mere_venue_makes_no_mediator(nlp: Language) -> None:
 @pytest.mark.model
 def test_inverted_speaker_of_both_sides_is_the_mediator(nlp: Language) -> None:
     text = (
-        "Ethiopia and the TPLF signed a truce in Pretoria. \\"Both sides agreed to end "
-        "the fighting,\\" said the South African foreign minister. Ethiopia said the "
+        'Ethiopia and the TPLF signed a truce in Pretoria. "Both sides agreed to end '
+        'the fighting," said the South African foreign minister. Ethiopia said the '
         "TPLF must disarm."
     )
     parties, mediators = parties_of(nlp, text)
