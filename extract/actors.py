@@ -318,6 +318,7 @@ _EFFORT_VERBS = frozenset(
     {"work", "spearhead", "lead", "try", "seek", "strive", "push", "offer", "help"}
 )
 _SETTLING = frozenset({"resolve", "end", "settle", "defuse", "heal", "mend"})
+_SEALING = frozenset({"seal", "secure", "clinch", "reach", "conclude", "finalise", "finalize"})
 _QUARRELS = frozenset({"dispute", "crisis", "rift", "row", "standoff", "feud"})
 
 
@@ -327,9 +328,14 @@ def _works_to_settle(verb: Token) -> bool:
     if verb.lemma_.lower() not in _EFFORT_VERBS:
         return False
     for t in verb.subtree:
-        if t.lemma_.lower() in _SETTLING and t.pos_ == "VERB":
-            if any(o.dep_ == "dobj" and o.lemma_.lower() in _QUARRELS for o in t.children):
+        if t.pos_ != "VERB":
+            continue
+        lemma = t.lemma_.lower()
+        for o in (o for o in t.children if o.dep_ == "dobj"):
+            if lemma in _SETTLING and o.lemma_.lower() in _QUARRELS:
                 return True
+            if lemma in _SEALING and any(c.lower_ == "between" for c in o.children):
+                return True  # "Qatar seeks to seal an accord between the junta and rebels"
     return False
 
 

@@ -546,11 +546,18 @@ def _announcing_speaker(head: Token) -> bool:
     """ "X said", "said X", and the passive "as revealed by X"."""
     if head.dep_ == "nsubj":
         return head.head.lemma_.lower() in _ANNOUNCING
-    return (
-        head.dep_ == "pobj"
-        and head.head.lower_ == "by"
-        and head.head.head.lemma_.lower() in _ANNOUNCING
-    )
+    if head.dep_ != "pobj" or head.head.lower_ != "by":
+        return False
+    verb = head.head.head
+    if verb.lemma_.lower() in _ANNOUNCING:
+        return True
+    # "in a statement issued by the Norwegian government, the two parties ..."
+    return verb.lemma_.lower() in {"issue", "release", "publish"} and verb.head.lemma_.lower() in {
+        "statement",
+        "communique",
+        "communiqué",
+        "declaration",
+    }
 
 
 def _announcers(reading: Reading, leading: list[str]) -> set[str]:

@@ -223,3 +223,26 @@ def test_inverted_speaker_of_both_sides_is_the_mediator(nlp: Language) -> None:
     )
     parties, mediators = parties_of(nlp, text)
     assert parties == ["Ethiopia", "TPLF"] and mediators == ["South Africa"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        (
+            "Colombia and the ELN held peace talks on Monday. In a statement issued by "
+            "the Swiss government, the two parties called the meeting constructive. "
+            "Colombia said the ELN had agreed to a truce.",
+            "Switzerland",
+        ),
+        (
+            "Qatar seeks to hold a summit to seal an accord between Chad's junta and the "
+            "rebels. Chad said the rebels must disarm. The rebels said Chad must talk.",
+            "Qatar",
+        ),
+    ],
+)
+def test_statement_issuers_and_accord_sealers_mediate(
+    nlp: Language, text: str, mediator: str
+) -> None:
+    assert mediator in parties_of(nlp, text)[1]
