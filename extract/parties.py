@@ -90,11 +90,13 @@ def party_scores(
 # Nouns that name a non-state side by what it is: "the rebels", "armed groups",
 # "opposition groups", "separatist factions". Bare heads stand alone; collective heads
 # need a modifier saying which kind of group it is.
-_NONSTATE_BARE = frozenset({"rebel", "insurgent", "separatist", "guerrilla", "guerilla", "faction"})
+_NONSTATE_BARE = frozenset(
+    {"rebel", "insurgent", "separatist", "guerrilla", "guerilla", "faction", "protester"}
+)
 _NONSTATE_COLLECTIVE = frozenset(
     {"group", "faction", "movement", "militia", "coalition", "alliance", "force"}
 )
-_NONSTATE_KINDS = frozenset({"rebel", "armed", "opposition", "separatist", "insurgent"})
+_NONSTATE_KINDS = frozenset({"rebel", "armed", "opposition", "separatist", "insurgent", "protest"})
 
 
 def _unnamed_side_name(token: Token) -> str | None:
@@ -118,8 +120,7 @@ def _unnamed_side_name(token: Token) -> str | None:
             None,
         )
         if kind:
-            plural = "militias" if lemma == "militia" else lemma + "s"
-            return f"{kind} {plural}"
+            return f"{kind} {token.lower_}"  # as written: "the protest coalition", "armed groups"
     return None
 
 
@@ -283,18 +284,28 @@ def _add_generic_references(
         return
     home = states[0]
     opposition = next((g for g in groups if g in gazetteer_generics("opposition")), None)
+    named = {i for m in reading.doc._.mentions for i in range(m.start, m.end)}
     for token in reading.doc:
         lemma = token.lemma_.lower()
         if token.pos_ != "NOUN" or any(
-            c.dep_ in {"poss", "amod", "compound"} and c.pos_ in {"PROPN", "ADJ"}
+            c.dep_ in {"poss", "amod", "compound"} and (c.i in named or c.pos_ == "PROPN")
             for c in token.children
         ):
-            continue
+            continue  # "Chad's government", "the Sudanese army": named, and counted, already
         bonus = 1.5 if any(target_class(t) for t in token.sent) else 1.0
-        if lemma in _HOME_GENERICS:
+        if lemma in _HOME_GENERICS or _ruling_council(token):
             score[home] += bonus
         elif lemma == "opposition" and opposition:
             score[opposition] += bonus
+
+
+def _ruling_council(token: Token) -> bool:
+    """ "the military council", "the Transitional Military Council": a junta by another name."""
+    return token.lemma_.lower() == "council" and any(
+        c.lower_ in {"military", "transitional", "sovereign", "sovereignty"}
+        for c in token.children
+        if c.dep_ in {"amod", "compound"}
+    )
 
 
 def _generic_map(

@@ -246,3 +246,14 @@ def test_statement_issuers_and_accord_sealers_mediate(
     nlp: Language, text: str, mediator: str
 ) -> None:
     assert mediator in parties_of(nlp, text)[1]
+
+
+@pytest.mark.model
+def test_military_council_and_protest_coalition(nlp: Language) -> None:
+    text = (
+        "Sudan's military council and the protest coalition resumed talks on Monday. "
+        "The military council said the protest coalition had agreed to a transition. "
+        "The protest coalition said talks with the military council would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Sudan", "protest coalition"]
