@@ -404,8 +404,19 @@ def _talk_noun(token: Token) -> bool:
 
 _UNDER_NOUNS = frozenset({"initiative", "aegis", "auspex", "auspices", "patronage", "leadership"})
 _ENVOYS = frozenset(
-    {"official", "envoy", "diplomat", "representative", "negotiator", "minister", "delegation"}
+    {
+        "official",
+        "envoy",
+        "diplomat",
+        "representative",
+        "negotiator",
+        "minister",
+        "delegation",
+        "government",
+        "ministry",
+    }
 )
+_HOSTING = frozenset({"venue", "hospitality"})
 _LEADING_VERBS = frozenset({"lead", "head", "chair", "spearhead", "steer", "conduct"})
 _THANKING = frozenset(
     {"thank", "praise", "commend", "credit", "laud", "hail", "gratitude", "thanks", "appreciation"}
@@ -426,8 +437,8 @@ def _thanked_for_mediating(token: Token) -> bool:
     if not thanking:
         return False
     for prep in (c for c in governor.children if c.dep_ == "prep" and c.lower_ == "for"):
-        if any(_is_mediation_word(t) for t in prep.subtree):
-            return True
+        if any(_is_mediation_word(t) or t.lemma_.lower() in _HOSTING for t in prep.subtree):
+            return True  # "... for facilitating the talks", "... for providing the venue"
     return False
 
 
@@ -517,7 +528,10 @@ def mediation_cue(span: Span) -> bool:
                 and governor.head.lower_ == "under"
             ):
                 return True  # "under the initiative of the AU", "under the aegis of the UN"
-            if head.lower_ in {"with", "of", "from"} and governor.lemma_.lower() in _ENVOYS:
+            if head.lower_ in {"with", "of", "from"} and (
+                governor.lemma_.lower() in _ENVOYS
+                or (head.lower_ == "of" and governor.pos_ == "PROPN" and governor.dep_ == "pobj")
+            ):  # "the Ministry of Defence of Malaysia": climb to the ministry
                 token = governor  # "an official with the EU, the coordinator of the deal"
                 continue
         if _as_mediation(token):

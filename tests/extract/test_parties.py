@@ -257,3 +257,13 @@ def test_military_council_and_protest_coalition(nlp: Language) -> None:
     )
     parties, _ = parties_of(nlp, text)
     assert parties == ["Sudan", "protest coalition"]
+
+
+@pytest.mark.model
+def test_thanked_for_providing_the_venue_is_the_host(nlp: Language) -> None:
+    found = roles(
+        nlp,
+        "Both sides expressed appreciation to the Ministry of Foreign Affairs of Brunei "
+        "for providing the venue.",
+    )
+    assert "mediator" in found["Brunei"]
