@@ -577,9 +577,26 @@ class ActorFinder:
                 Mention(span.start, span.end, actor.canonical, actor.kind, actor.form, role)
             )
         mentions.sort(key=lambda m: m.start)
+        mentions = [self._shared_head(doc, m, mentions) for m in mentions]
         doc._.mentions = mentions
         doc._.people = affiliations(doc, mentions)
         return doc
+
+    def _shared_head(self, doc: Doc, m: Mention, mentions: list[Mention]) -> Mention:
+        """ "the Greek and Turkish Cypriot delegations": the first conjunct shares the
+        second one's last word, so "Greek" here is "Greek Cypriot", not Greece."""
+        start = m.start + 1 if doc[m.start].lower_ == "the" else m.start  # "the Greek"
+        if m.end - start != 1:
+            return m
+        token = doc[start]
+        for conj in (c for c in token.children if c.dep_ == "conj"):
+            other = next((n for n in mentions if n.start <= conj.i < n.end), None)
+            if other is None or other.end - other.start < 2:
+                continue
+            actor = self.table.get(f"{token.text} {doc[other.end - 1].text}")
+            if actor is not None:
+                return Mention(m.start, m.end, actor.canonical, actor.kind, actor.form, m.role)
+        return m
 
 
 def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:

@@ -266,3 +266,9 @@ def test_thanked_for_providing_the_venue_is_the_host(nlp: Language) -> None:
         "Both sides expressed appreciation to the Government of Brunei for providing the venue.",
     )
     assert "mediator" in found["Brunei Darussalam"]
+
+
+@pytest.mark.model
+def test_elliptical_conjunct_shares_the_second_ones_head(nlp: Language) -> None:
+    found = roles(nlp, "Both the Greek and Turkish Cypriot leaders attended the dinner.")
+    assert "Cyprus" in found and "Greece" not in found
