@@ -1,10 +1,14 @@
 """Who negotiates and who mediates, from the actor mentions of one article.
 
-Parties are the states and groups the article keeps coming back to in sentences about
-talks, a truce or a deal, counting their named negotiators ("Tatar said") and generic
-references ("the government", "the opposition"); a pair named as the two sides of the
-talks ("talks between X and Y") wins when its evidence is comparable. Actors whose syntax
-makes them go-betweens ("mediated by", "hosted by", "X-brokered") are mediators.
+Parties are the states, groups and organisations the article keeps coming back to in
+sentences about talks, a truce or a deal, counting their named negotiators ("Tatar said")
+and generic references ("the government", "the opposition"); a set named as the sides
+("talks between X and Y", "X, Y and Z signed") wins when its evidence is comparable, and
+more than two sides are kept when the article names them together (or a bloc acts
+against one state). A side the article never names ("the rebels", "opposition groups")
+enters under the article's own phrase. Actors whose syntax makes them go-betweens
+("mediated by", "hosted by", "X-brokered", "thanked X for facilitating"), that announce
+what both sides did, or that host the talks and act in the article are mediators.
 """
 
 from __future__ import annotations
