@@ -414,9 +414,19 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
 
 # Verbs of one state's quarrel with a bloc: "A, B, C and D cut ties with Q", "imposed a
 # boycott on Q", "restored relations with Q".
-_BLOC_VERBS = frozenset(
-    {"cut", "sever", "impose", "boycott", "blockade", "accuse", "restore", "lift", "isolate"}
-)
+_BLOC_VERBS = frozenset({"cut", "sever", "boycott", "blockade", "restore", "isolate"})
+_BLOC_MEASURES = frozenset({"boycott", "blockade", "embargo"})
+
+
+def _bloc_verb(verb: Token) -> bool:
+    """Breaking or restoring ties, or imposing a boycott: not sanctions or accusations,
+    which many states voice at once without being a side of the talks."""
+    lemma = verb.lemma_.lower()
+    if lemma in _BLOC_VERBS:
+        return True
+    return lemma == "impose" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _BLOC_MEASURES for c in verb.children
+    )
 
 
 def _with_bloc(
@@ -427,7 +437,7 @@ def _with_bloc(
     doc = reading.doc
     by_token = {i: m for m in doc._.mentions if m.role == "actor" for i in range(m.start, m.end)}
     for token in doc:
-        if token.dep_ != "nsubj" or token.head.lemma_.lower() not in _BLOC_VERBS:
+        if token.dep_ != "nsubj" or not _bloc_verb(token.head):
             continue
         listed = next((c for c in token.children if c.dep_ == "appos"), token)
         members = {by_token[t.i].canonical for t in _conjuncts(listed) if t.i in by_token}

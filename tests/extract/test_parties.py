@@ -272,3 +272,14 @@ def test_thanked_for_providing_the_venue_is_the_host(nlp: Language) -> None:
 def test_elliptical_conjunct_shares_the_second_ones_head(nlp: Language) -> None:
     found = roles(nlp, "Both the Greek and Turkish Cypriot leaders attended the dinner.")
     assert "Cyprus" in found and "Greece" not in found
+
+
+@pytest.mark.model
+def test_states_voicing_sanctions_together_are_no_bloc(nlp: Language) -> None:
+    text = (
+        "Chile and Peru resumed talks on Monday to end their dispute. "
+        "In March, Chile, Argentina and Uruguay imposed sanctions on Peru. "
+        "Chile said the talks with Peru would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Chile", "Peru"]
