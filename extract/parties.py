@@ -72,6 +72,8 @@ def party_scores(
             weight += 1.5
         if m.form == "person":
             weight *= 0.5  # "Trump said" often comments on talks others hold
+        if _comments(root):
+            weight *= 0.4  # "the French foreign minister expressed hope that the talks ..."
         score[m.canonical] += weight
     _add_people(doc, score, mediated)
     text = doc.text
@@ -214,6 +216,22 @@ def _not_acting(root: Token) -> bool:
     ):
         return True
     return root.dep_ in {"amod", "compound"} and _unnamed_side_name(head) is not None
+
+
+# What onlookers do: hope, welcome, urge, praise, condemn. A side does it too, but a side
+# also acts; a state that only comments gains little.
+_COMMENTING = frozenset(
+    {"hope", "welcome", "urge", "praise", "condemn", "commend", "applaud", "hail", "express"}
+)
+
+
+def _comments(root: Token) -> bool:
+    node = root
+    while (
+        node.dep_ in {"poss", "amod", "compound", "nmod", "det", "appos"} and node.head is not node
+    ):
+        node = node.head
+    return node.dep_ == "nsubj" and node.head.lemma_.lower() in _COMMENTING
 
 
 _SIDE_HEADS = frozenset(

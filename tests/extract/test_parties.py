@@ -283,3 +283,14 @@ def test_states_voicing_sanctions_together_are_no_bloc(nlp: Language) -> None:
     )
     parties, _ = parties_of(nlp, text)
     assert parties == ["Chile", "Peru"]
+
+
+@pytest.mark.model
+def test_an_onlooker_that_only_comments_is_no_side(nlp: Language) -> None:
+    text = (
+        "Mali and the rebels resumed peace talks in Algiers. The rebels said Mali must "
+        "withdraw. The French foreign minister expressed hope that the talks succeed. "
+        "France welcomed the talks."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Mali", "rebels"]
