@@ -38,6 +38,7 @@ MEDIATION_LEMMAS = frozenset(
         "auspex",
         "auspices",
         "intermediary",
+        "interlocutor",
         "go-between",
         "guarantor",
         "sponsor",
@@ -56,7 +57,7 @@ LOCATIVE_PREPS = frozenset({"in", "at", "to", "into", "near", "outside", "inside
 class Actor:
     canonical: str
     kind: str  # "state" | "group" | "org"
-    form: str  # "name" | "metonym"
+    form: str  # "name" | "metonym" | "person" (a leader or envoy named alone)
 
 
 @dataclass
@@ -150,9 +151,23 @@ def gazetteer() -> dict[str, Actor]:
                 table[alias] = Actor(canonical, kind, "name")
             for metonym in entry.get("metonyms", []):
                 table[metonym] = Actor(canonical, kind, "metonym")
+            for person in entry.get("people", []):
+                table.setdefault(person, Actor(canonical, kind, "person"))
     # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
     table.pop("Korea", None)
     return table
+
+
+@lru_cache(maxsize=1)
+def usual_roles() -> dict[str, str]:
+    """Organisations whose standing role is not a side's: "mediator" (the UN, the Holy See,
+    Sant'Egidio, the Carter Center) or "humanitarian" (the ICRC)."""
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    return {
+        name: entry["usual_role"]
+        for name, entry in data["organisations"].items()
+        if "usual_role" in entry
+    }
 
 
 @lru_cache(maxsize=1)
@@ -166,12 +181,36 @@ def generics() -> dict[str, set[str]]:
     return out
 
 
+# "the junta in Niger", "the government in Kabul": a ruler placed in a country is that state.
+_RULERS = frozenset(
+    {"junta", "government", "regime", "authorities", "rulers", "leadership", "leaders", "military"}
+)
+# "the Nigerian capital", "the Qatari capital Doha", "the Swiss resort of Crans-Montana".
+_PLACE_NOUNS = frozenset({"capital", "city", "town", "resort", "village", "port", "province"})
+
+
+def _is_located(pobj: Token) -> bool:
+    """Is this object of a preposition where something happens, not who rules there?"""
+    prep = pobj.head
+    return prep.lower_ in LOCATIVE_PREPS and prep.head.lemma_.lower() not in _RULERS
+
+
+def _names_a_place(span: Span) -> bool:
+    head = span.root
+    if head.dep_ == "pobj" and head.head.lower_ == "of":
+        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of south Sudan"
+    return head.dep_ in {"amod", "compound", "poss", "det"} and (
+        head.head.lemma_.lower() in _PLACE_NOUNS
+        or (head.head.lemma_.lower() == "summit" and head.dep_ == "compound")
+    )
+
+
 def _is_place(span: Span) -> bool:
     """A capital used as a location ("talks in Doha"), or a dateline, is not an actor."""
     head = span.root
-    if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+    if head.dep_ == "pobj" and _is_located(head):
         return True
-    if head.dep_ == "compound" and head.head.lemma_ in {
+    if head.dep_ == "compound" and head.head.lemma_.lower() in {
         "talk",
         "meeting",
         "summit",
@@ -186,8 +225,53 @@ def _is_place(span: Span) -> bool:
     return span.start < len(span.doc) and span.text.isupper() and len(span.text) > 3
 
 
+def _inflections(lemma: str) -> set[str]:
+    """'mediate' -> mediates, mediated, mediating: the tagger does not lemmatise every
+    form ("with Qatar mediating" comes out as the noun "mediating")."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    return {lemma, lemma + "s", stem + "ed", stem + "ing", lemma + "d"}
+
+
+MEDIATION_FORMS = frozenset(f for lemma in MEDIATION_LEMMAS for f in _inflections(lemma)) | {
+    "brokered",
+    "brokering",
+    "mediators",
+    "facilitators",
+    "hosts",
+}
+# Chairing and coordinating talks is the go-between's work ("the EU official who chairs
+# the talks", "the EU, the coordinator of the deal").
+_CHAIRING = frozenset({"chair", "chairs", "chaired", "chairing", "coordinate", "coordinator"})
+# Nouns that carry a go-between role when a mediation word qualifies them:
+# "mediation efforts by X", "X's mediating role", "the Qatari mediation team".
+_EFFORT_NOUNS = frozenset(
+    {"effort", "efforts", "role", "initiative", "bid", "push", "team", "process", "mission"}
+)
+
+
+def _is_mediating_head(token: Token) -> bool:
+    """A mediation word, or a noun it qualifies ("mediation efforts", "mediating role"),
+    as the governor of a mention: "efforts by X", "X's mediation efforts"."""
+    if _is_mediation_word(token):
+        return True
+    return token.lemma_.lower() in _EFFORT_NOUNS and any(
+        c.dep_ in {"compound", "amod", "nmod"} and _is_mediation_word(c) for c in token.children
+    )
+
+
+def _after_prefix(token: Token, prefix: str) -> bool:
+    """Is `token` the second half of a hyphenated word ("co-chaired", "go-between")?"""
+    i = token.i
+    return i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == prefix
+
+
 def _is_mediation_word(token: Token) -> bool:
-    if token.lemma_.lower() in MEDIATION_LEMMAS:
+    lemma = token.lemma_.lower()
+    if lemma in _CHAIRING:  # the sides co-chair; a third party chairs ("ASEAN chair" is a title)
+        return (token.pos_ == "VERB" or lemma == "coordinator") and not _after_prefix(token, "co")
+    if token.lower_ in {"between", "betweens"}:
+        return _after_prefix(token, "go")  # "acting as go-betweens"
+    if lemma in MEDIATION_LEMMAS or token.lower_ in MEDIATION_FORMS:
         return True
     # "co-organised", "co-hosted": the tokenizer splits off "co"
     nxt = token.doc[token.i + 1 : token.i + 3]
@@ -195,11 +279,97 @@ def _is_mediation_word(token: Token) -> bool:
         token.lower_ == "co"
         and len(nxt) == 2
         and nxt[0].text == "-"
-        and nxt[1].lemma_.lower() in MEDIATION_LEMMAS | {"organise", "organize", "chair"}
+        and nxt[1].lemma_.lower() in MEDIATION_LEMMAS
     )
 
 
 _ROLE_VERBS = frozenset({"act", "serve", "take", "play", "join", "lead", "participate", "offer"})
+
+
+def _envoy_of(span: Span) -> bool:
+    """ "the UN envoy", "EU special envoy Lajcak": an organisation's envoy to talks is
+    there to mediate (a state's envoy may well be a side's)."""
+    root = span.root
+    return root.dep_ in {"compound", "nmod", "poss", "amod"} and root.head.lemma_.lower() in {
+        "envoy",
+        "emissary",
+    }
+
+
+def _meets_separately(verb: Token) -> bool:
+    """Shuttle diplomacy: "held separate meetings with both leaders", "met separately with"."""
+    if verb.lemma_.lower() not in {"hold", "have", "meet", "conduct"}:
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ == "separately" for c in verb.children):
+        return True
+    return any(
+        c.dep_ == "dobj"
+        and any(g.dep_ == "amod" and g.lower_ == "separate" for g in c.children)
+        and _is_meeting_noun(c)
+        for c in verb.children
+    )
+
+
+def _is_meeting_noun(token: Token) -> bool:
+    return token.lemma_.lower() in {"meeting", "talk", "consultation", "session"}
+
+
+_EFFORT_VERBS = frozenset(
+    {"work", "spearhead", "lead", "try", "seek", "strive", "push", "offer", "help"}
+)
+_SETTLING = frozenset({"resolve", "end", "settle", "defuse", "heal", "mend"})
+_SEALING = frozenset({"seal", "secure", "clinch", "reach", "conclude", "finalise", "finalize"})
+_QUARRELS = frozenset({"dispute", "crisis", "rift", "row", "standoff", "feud"})
+
+
+def _works_to_settle(verb: Token) -> bool:
+    """ "X has worked to end the dispute", "X led efforts to resolve the crisis": a third
+    party's work on someone else's quarrel (a war a side fights is not a "dispute" here)."""
+    if verb.lemma_.lower() not in _EFFORT_VERBS:
+        return False
+    for t in verb.subtree:
+        if t.pos_ != "VERB":
+            continue
+        lemma = t.lemma_.lower()
+        for o in (o for o in t.children if o.dep_ == "dobj"):
+            if lemma in _SETTLING and o.lemma_.lower() in _QUARRELS:
+                return True
+            if lemma in _SEALING and any(c.lower_ == "between" for c in o.children):
+                return True  # "Qatar seeks to seal an accord between the junta and rebels"
+    return False
+
+
+_COPULAS = frozenset({"be", "become", "remain", "emerge"})
+_TAKING_UP = frozenset({"accept", "agree", "offer", "assume", "take"})
+
+
+def _takes_up_mediation(verb: Token) -> bool:
+    """A subject that is or becomes the mediator, or takes on the task of mediating."""
+    lemma = verb.lemma_.lower()
+    if lemma in _COPULAS:
+        return any(
+            c.dep_ in {"attr", "oprd", "acomp"} and _is_mediation_word(c) for c in verb.children
+        )
+    if lemma not in _TAKING_UP:
+        return False
+    for c in verb.children:
+        if c.dep_ == "xcomp" and _is_mediation_word(c):
+            return True  # "offered to mediate"
+        if c.dep_ == "dobj" and not any(g.dep_ == "poss" for g in c.children):
+            if _is_mediation_word(c) or any(
+                g.dep_ in {"acl", "relcl", "prep"} and any(_is_mediation_word(t) for t in g.subtree)
+                for g in c.children
+            ):
+                return True  # "accepted the mandate to facilitate"; not "accepted Oman's mediation"
+    return False
+
+
+def _relative_mediates(clause: Token) -> bool:
+    """ "Algeria, which has been leading international efforts to mediate the talks": a
+    mediating verb inside the relative clause, unless the clause refuses it."""
+    if any(c.dep_ == "neg" for c in clause.children) or clause.lemma_ in {"reject", "refuse"}:
+        return False
+    return any(t.pos_ == "VERB" and _is_mediation_word(t) for t in clause.subtree)
 
 
 def _role_object_is_mediation(verb: Token) -> bool:
@@ -220,6 +390,58 @@ def _as_mediation(token: Token) -> bool:
     )
 
 
+_SPONSORING = frozenset(
+    {"backed", "led", "sponsored", "supported", "convened", "organised", "organized"}
+)
+_TALK_NOUNS = frozenset(
+    {"talk", "negotiation", "dialogue", "process", "effort", "initiative", "conference", "meeting"}
+)
+
+
+def _talk_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.lemma_.lower() in _TALK_NOUNS
+
+
+_UNDER_NOUNS = frozenset({"initiative", "aegis", "auspex", "auspices", "patronage", "leadership"})
+_ENVOYS = frozenset(
+    {
+        "official",
+        "envoy",
+        "diplomat",
+        "representative",
+        "negotiator",
+        "minister",
+        "delegation",
+        "government",
+        "ministry",
+    }
+)
+_HOSTING = frozenset({"venue", "hospitality"})
+_LEADING_VERBS = frozenset({"lead", "head", "chair", "spearhead", "steer", "conduct"})
+_THANKING = frozenset(
+    {"thank", "praise", "commend", "credit", "laud", "hail", "gratitude", "thanks", "appreciation"}
+)
+
+
+def _thanked_for_mediating(token: Token) -> bool:
+    """ "thanked Qatar and Türkiye for facilitating the talks", "gratitude to Qatar for its
+    mediation": the one thanked for go-between work is the go-between."""
+    governor = token.head
+    if token.dep_ == "pobj" and governor.lower_ == "to":
+        governor = governor.head
+    elif token.dep_ != "dobj":
+        return False
+    thanking = governor.lemma_.lower() in _THANKING or any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _THANKING for c in governor.children
+    )  # "expressed gratitude to Qatar for ..."
+    if not thanking:
+        return False
+    for prep in (c for c in governor.children if c.dep_ == "prep" and c.lower_ == "for"):
+        if any(_is_mediation_word(t) or t.lemma_.lower() in _HOSTING for t in prep.subtree):
+            return True  # "... for facilitating the talks", "... for providing the venue"
+    return False
+
+
 def mediation_cue(span: Span) -> bool:
     """Does the syntax put this mention in a go-between role?
 
@@ -229,46 +451,95 @@ def mediation_cue(span: Span) -> bool:
     """
     doc = span.doc
     after = doc[span.end : span.end + 2]
-    if len(after) == 2 and after[0].text in {"-", "–"} and _is_mediation_word(after[1]):
-        return True
-    if len(after) >= 1 and after[0].pos_ == "NOUN" and _is_mediation_word(after[0]):
-        return True
+    if len(after) == 2 and after[0].text in {"-", "–"}:
+        if _is_mediation_word(after[1]):
+            return True
+        if after[1].lower_ in _SPONSORING and _talk_noun(after[1].head):
+            return True  # "UN-backed talks", "Qatar-led negotiations"; not "Rwanda-backed M23"
+    if len(after) >= 1 and after[0].pos_ in {"NOUN", "VERB"} and _is_mediation_word(after[0]):
+        return True  # "Qatari mediation", "the EU facilitated dialogue"
     token: Token = span.root
-    for _ in range(4):
+    for _ in range(8):  # a long "A, B, C and D" list climbs one conjunct at a time
         for c in token.children:
             if c.dep_ in {"relcl", "appos", "acl", "compound"} and (
                 _is_mediation_word(c)
                 or any(
                     g.dep_ in {"conj", "relcl", "acl"} and _is_mediation_word(g) for g in c.children
                 )
+                or (c.lemma_ in _ROLE_VERBS and _role_object_is_mediation(c))
+                or (c.dep_ == "relcl" and _relative_mediates(c))
             ):
-                return True  # "X, which mediated", "Y, the envoy who is mediating"
+                return True  # "X, which mediated", "countries who will act as facilitators"
         head = token.head
         dep = token.dep_
-        if dep in {"nsubj", "poss", "compound", "amod", "nmod", "appos"} and _is_mediation_word(
-            head
-        ):
+        if dep in {"nsubj", "appos"} and _is_mediation_word(head):
             return True
+        if dep in {"poss", "compound", "amod", "nmod"} and _is_mediating_head(head):
+            return True  # "Qatar's mediation", "Qatari mediation efforts"
         if dep == "nsubj" and any(
             c.dep_ in {"advcl", "xcomp"} and _is_mediation_word(c) for c in head.children
         ):
             return True
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
+        if dep == "nsubj" and _meets_separately(head):
+            return True  # "Borrell held separate meetings with Kurti and Vucic"
+        if dep == "nsubj" and _works_to_settle(head):
+            return True  # "Kuwait has spearheaded efforts to resolve the Gulf dispute"
+        if dep == "nsubj" and _takes_up_mediation(head):
+            return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
+        if dep == "pobj" and head.lower_ == "with":
+            if any(c.lower_ in {"along", "together"} for c in head.children):
+                token = head.head  # "Kuwait, along with the United States, has spearheaded"
+                continue
+            if head.head.lower_ in {"along", "together"}:
+                governor = head.head.head
+                if governor.pos_ in {"VERB", "AUX"}:  # a co-subject of the verb
+                    return (
+                        _is_mediation_word(governor)
+                        or _works_to_settle(governor)
+                        or _takes_up_mediation(governor)
+                    )
+                token = governor
+                continue
+        if dep == "pobj" and head.lower_ in {"including", "like", "as"}:
+            token = head.head  # "countries, including Norway, who will act as facilitators"
+            continue
+        if _thanked_for_mediating(token):
+            return True  # "thanked Qatar for its efforts to mediate"
         if dep == "pobj" and head.lower_ in {"by", "of", "from", "under", "with"}:
             governor = head.head
-            if _is_mediation_word(governor) and not (
+            if (
+                head.lower_ == "by"
+                and governor.lemma_.lower() in _LEADING_VERBS
+                and _is_mediation_word(governor.head)
+            ):
+                return True  # "mediation led by Malaysian Prime Minister Anwar"
+            if _is_mediating_head(governor) and not (
                 head.lower_ == "with" and governor.pos_ == "VERB"
             ):
                 return True
             if head.lower_ == "with" and _as_mediation(governor):
                 return True  # "began with Cuba and Norway as guarantors"
+            if (
+                head.lower_ == "of"
+                and governor.lemma_.lower() in _UNDER_NOUNS
+                and governor.dep_ == "pobj"
+                and governor.head.lower_ == "under"
+            ):
+                return True  # "under the initiative of the AU", "under the aegis of the UN"
+            if head.lower_ in {"with", "of", "from"} and (
+                governor.lemma_.lower() in _ENVOYS
+                or (head.lower_ == "of" and governor.pos_ == "PROPN" and governor.dep_ == "pobj")
+            ):  # "the Ministry of Defence of Malaysia": climb to the ministry
+                token = governor  # "an official with the EU, the coordinator of the deal"
+                continue
         if _as_mediation(token):
             return True  # "Norway as facilitator"
         if dep in {"conj", "appos"} or (
-            dep in {"amod", "compound", "poss", "nmod"} and head.pos_ in {"NOUN", "PROPN"}
+            dep in {"amod", "compound", "poss", "nmod", "det"} and head.pos_ in {"NOUN", "PROPN"}
         ):
-            token = head
+            token = head  # "the Sudanese" parses as the determiner of "government"
             continue
         break
     return False
@@ -300,15 +571,32 @@ class ActorFinder:
             role = "actor"
             if actor.form == "metonym" and _is_place(span) or _is_place_name(span, actor):
                 role = "place"
-            elif mediation_cue(span):
+            elif mediation_cue(span) or (actor.kind == "org" and _envoy_of(span)):
                 role = "mediator"
             mentions.append(
                 Mention(span.start, span.end, actor.canonical, actor.kind, actor.form, role)
             )
         mentions.sort(key=lambda m: m.start)
+        mentions = [self._shared_head(doc, m, mentions) for m in mentions]
         doc._.mentions = mentions
         doc._.people = affiliations(doc, mentions)
         return doc
+
+    def _shared_head(self, doc: Doc, m: Mention, mentions: list[Mention]) -> Mention:
+        """ "the Greek and Turkish Cypriot delegations": the first conjunct shares the
+        second one's last word, so "Greek" here is "Greek Cypriot", not Greece."""
+        start = m.start + 1 if doc[m.start].lower_ == "the" else m.start  # "the Greek"
+        if m.end - start != 1:
+            return m
+        token = doc[start]
+        for conj in (c for c in token.children if c.dep_ == "conj"):
+            other = next((n for n in mentions if n.start <= conj.i < n.end), None)
+            if other is None or other.end - other.start < 2:
+                continue
+            actor = self.table.get(f"{token.text} {doc[other.end - 1].text}")
+            if actor is not None:
+                return Mention(m.start, m.end, actor.canonical, actor.kind, actor.form, m.role)
+        return m
 
 
 def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
@@ -341,10 +629,15 @@ def _is_place_name(span: Span, actor: Actor) -> bool:
     if actor.kind != "state":
         return False
     head = span.root
+    if _names_a_place(span):
+        return True  # "the Nigerian capital", "the Singapore summit"
+    if head.dep_ in {"appos", "conj"} and head.head.ent_type_ in {"GPE", "LOC", "FAC"}:
+        head = head.head  # "in Doha, Qatar", "in Bridgetown, Barbados"
     return (
         head.dep_ == "pobj"
         and head.head.lower_ in {"in", "at", "near", "inside", "into"}
         and head.head.head.lemma_ not in {"interest", "role", "confidence", "trust"}
+        and head.head.head.lemma_.lower() not in _RULERS
     )
 
 

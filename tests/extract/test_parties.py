@@ -1,0 +1,296 @@
+"""Who negotiates and who mediates: the rules of parties.py and the mediation cues of
+actors.py, each shown on a sentence written for the test."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from extract.parties import Reading, choose_parties
+
+
+def parties_of(nlp: Language, text: str) -> tuple[list[str], list[str]]:
+    return choose_parties(Reading(doc=nlp(text), prefix=0))
+
+
+def roles(nlp: Language, text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in nlp(text)._.mentions:
+        out.setdefault(m.canonical, set()).add(m.role)
+    return out
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("The two armies agreed a truce, with Egypt and Jordan mediating between them.", "Egypt"),
+        ("The envoy thanked Norway for its efforts to mediate the dispute.", "Norway"),
+        ("He expressed gratitude to Oman for facilitating the indirect talks.", "Oman"),
+        ("The accord followed mediation led by Kenyan President William Ruto.", "Kenya"),
+        ("The round ended despite mediation efforts by Qatar.", "Qatar"),
+        ("After months of contacts, Switzerland becomes mediator in the dispute.", "Switzerland"),
+        ("Norway has accepted the mandate to facilitate the process.", "Norway"),
+        ("The UN-backed talks resumed in Geneva on Monday.", "United Nations"),
+        ("Negotiators met in Vienna, with EU officials acting as go-betweens.", "European Union"),
+        (
+            "The African Union official who chairs the talks said progress was slow.",
+            "African Union",
+        ),
+        (
+            "The talks include several states, including Chile, Cuba and Norway, "
+            "who will act as facilitators.",
+            "Norway",
+        ),
+    ],
+)
+def test_go_between_syntax_makes_a_mediator(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_co_chairing_is_what_the_sides_do(nlp: Language) -> None:
+    found = roles(nlp, "The commission was co-chaired by Laos's minister and a Thai envoy.")
+    assert "mediator" not in found.get("Laos", set())
+
+
+@pytest.mark.model
+def test_accepting_anothers_mediation_is_not_mediating(nlp: Language) -> None:
+    found = roles(nlp, "Iran accepted Oman's mediation.")
+    assert found["Iran"] == {"actor"} and "mediator" in found["Oman"]
+
+
+@pytest.mark.model
+def test_unnamed_rebels_are_the_other_side(nlp: Language) -> None:
+    text = (
+        "Peru's government and the rebels agreed to resume peace talks. "
+        "The rebels said the talks would open next month."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Peru", "rebels"]
+
+
+@pytest.mark.model
+def test_named_group_absorbs_generic_references(nlp: Language) -> None:
+    text = (
+        "Colombia and the ELN resumed peace talks in Caracas. The rebels said the "
+        "ELN delegation would stay until a truce was signed."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Colombia", "ELN"]
+
+
+@pytest.mark.model
+def test_organisation_can_be_a_side(nlp: Language) -> None:
+    text = (
+        "ECOWAS and the junta in Niger held talks on Monday. ECOWAS said the talks "
+        "with Niger would continue next week."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["ECOWAS", "Niger"]
+
+
+@pytest.mark.model
+def test_three_coordinated_signatories_are_all_parties(nlp: Language) -> None:
+    text = (
+        "Estonia, Latvia and Lithuania signed a border agreement on Friday. "
+        "Estonia said the agreement with Latvia and Lithuania ends years of talks."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Estonia", "Latvia", "Lithuania"]
+
+
+@pytest.mark.model
+def test_state_naming_rebels_or_a_source_does_not_act(nlp: Language) -> None:
+    text = (
+        "Niger rebels agreed to talks with the government, Algeria state media said. "
+        "The rebels and the government will meet in Algiers."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert "Algeria" not in parties
+
+
+@pytest.mark.model
+def test_announcing_the_sides_deal_makes_a_mediator(nlp: Language) -> None:
+    text = (
+        "Sudan and South Sudan signed a border accord in Doha. Sudan and South Sudan "
+        "agreed to reopen crossings. Qatar's foreign ministry said Sudan and South "
+        "Sudan had agreed to meet again."
+    )
+    parties, mediators = parties_of(nlp, text)
+    assert parties == ["South Sudan", "Sudan"] and mediators == ["Qatar"]
+
+
+@pytest.mark.model
+def test_country_after_its_capital_is_a_place(nlp: Language) -> None:
+    found = roles(nlp, "The delegations met in Doha, Qatar, on Sunday.")
+    assert found["Qatar"] == {"place"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("Ghana, which has been leading efforts to mediate the talks, hosted them.", "Ghana"),
+        ("The dialogue is held under the initiative of the African Union.", "African Union"),
+        ("Oman has worked to end the dispute between its two neighbours.", "Oman"),
+    ],
+)
+def test_more_go_between_syntax(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_capital_of_a_country_is_a_place(nlp: Language) -> None:
+    found = roles(nlp, "The envoys arrived in Juba, the capital of South Sudan.")
+    assert found["South Sudan"] == {"place"}
+
+
+@pytest.mark.model
+def test_a_bloc_acting_against_one_state_is_all_sides(nlp: Language) -> None:
+    text = (
+        "Chile and Peru resumed talks on Monday to end their dispute. "
+        "In March, Chile, Argentina, Uruguay and Paraguay imposed a boycott on Peru. "
+        "Chile said the talks with Peru would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Argentina", "Chile", "Paraguay", "Peru", "Uruguay"]
+
+
+@pytest.mark.model
+def test_leaders_of_three_states_meeting_are_three_sides(nlp: Language) -> None:
+    text = (
+        "The leaders of Norway, Denmark and Iceland met in Bergen and agreed on fishing "
+        "quotas. Norway said the agreement with Denmark and Iceland was fair."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Denmark", "Iceland", "Norway"]
+
+
+@pytest.mark.model
+def test_the_opposition_is_the_named_opposition_group(nlp: Language) -> None:
+    text = (
+        "Venezuela's government and the Unitary Platform will resume talks. "
+        "The opposition said the talks with the government would open in Oslo."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Unitary Platform", "Venezuela"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        ("The EU has served as a chief interlocutor between the two capitals.", "European Union"),
+        (
+            "Earlier, the AU special envoy held separate meetings with both leaders.",
+            "African Union",
+        ),
+        ("Egypt held separate meetings with the two delegations on Sunday.", "Egypt"),
+    ],
+)
+def test_interlocutors_envoys_and_shuttles_mediate(nlp: Language, text: str, mediator: str) -> None:
+    assert "mediator" in roles(nlp, text)[mediator]
+
+
+@pytest.mark.model
+def test_host_that_also_acts_is_the_facilitator(nlp: Language) -> None:
+    text = (
+        "Sudan and Chad held peace talks in Doha on Monday. Sudan accused Chad of "
+        "arming rebels, and Chad denied it. Qatar's foreign minister praised the "
+        "progress of the talks and Qatar promised more rounds of talks."
+    )
+    parties, mediators = parties_of(nlp, text)
+    assert parties == ["Chad", "Sudan"] and mediators == ["Qatar"]
+
+
+@pytest.mark.model
+def test_a_mere_venue_makes_no_mediator(nlp: Language) -> None:
+    text = (
+        "Sudan and Chad held peace talks in Vienna on Monday. Sudan accused Chad of "
+        "arming rebels, and Chad denied it."
+    )
+    _, mediators = parties_of(nlp, text)
+    assert mediators == []
+
+
+@pytest.mark.model
+def test_inverted_speaker_of_both_sides_is_the_mediator(nlp: Language) -> None:
+    text = (
+        'Ethiopia and the TPLF signed a truce in Pretoria. "Both sides agreed to end '
+        'the fighting," said the South African foreign minister. Ethiopia said the '
+        "TPLF must disarm."
+    )
+    parties, mediators = parties_of(nlp, text)
+    assert parties == ["Ethiopia", "TPLF"] and mediators == ["South Africa"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mediator"),
+    [
+        (
+            "Colombia and the ELN held peace talks on Monday. In a statement issued by "
+            "the Swiss government, the two parties called the meeting constructive. "
+            "Colombia said the ELN had agreed to a truce.",
+            "Switzerland",
+        ),
+        (
+            "Qatar seeks to hold a summit to seal an accord between Chad's junta and the "
+            "rebels. Chad said the rebels must disarm. The rebels said Chad must talk.",
+            "Qatar",
+        ),
+    ],
+)
+def test_statement_issuers_and_accord_sealers_mediate(
+    nlp: Language, text: str, mediator: str
+) -> None:
+    assert mediator in parties_of(nlp, text)[1]
+
+
+@pytest.mark.model
+def test_military_council_and_protest_coalition(nlp: Language) -> None:
+    text = (
+        "Sudan's military council and the protest coalition resumed talks on Monday. "
+        "The military council said the protest coalition had agreed to a transition. "
+        "The protest coalition said talks with the military council would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Sudan", "protest coalition"]
+
+
+@pytest.mark.model
+def test_thanked_for_providing_the_venue_is_the_host(nlp: Language) -> None:
+    found = roles(
+        nlp,
+        "Both sides expressed appreciation to the Government of Brunei for providing the venue.",
+    )
+    assert "mediator" in found["Brunei Darussalam"]
+
+
+@pytest.mark.model
+def test_elliptical_conjunct_shares_the_second_ones_head(nlp: Language) -> None:
+    found = roles(nlp, "Both the Greek and Turkish Cypriot leaders attended the dinner.")
+    assert "Cyprus" in found and "Greece" not in found
+
+
+@pytest.mark.model
+def test_states_voicing_sanctions_together_are_no_bloc(nlp: Language) -> None:
+    text = (
+        "Chile and Peru resumed talks on Monday to end their dispute. "
+        "In March, Chile, Argentina and Uruguay imposed sanctions on Peru. "
+        "Chile said the talks with Peru would go on."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Chile", "Peru"]
+
+
+@pytest.mark.model
+def test_an_onlooker_that_only_comments_is_no_side(nlp: Language) -> None:
+    text = (
+        "Mali and the rebels resumed peace talks in Algiers. The rebels said Mali must "
+        "withdraw. The French foreign minister expressed hope that the talks succeed. "
+        "France welcomed the talks."
+    )
+    parties, _ = parties_of(nlp, text)
+    assert parties == ["Mali", "rebels"]
