@@ -48,6 +48,8 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
 
 _BATCH = 16
+# The parser reads at most this many tokens of a page (about 1,500 words).
+MAX_PARSED_TOKENS = 2000
 
 
 class ModelNotFoundError(Exception):
@@ -112,7 +114,7 @@ def read_articles(nlp: Language, articles: Iterable[ArticleText]) -> list[Articl
             doc._.published = _published(article)
             doc._.headline_end = len(prefix)
             if gate.worth_parsing(doc):
-                to_parse.append((index, doc, len(prefix)))
+                to_parse.append((index, _within_parse_budget(doc), len(prefix)))
             else:
                 results[index] = _result(article, relevant=False)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
@@ -138,6 +140,24 @@ def read_articles(nlp: Language, articles: Iterable[ArticleText]) -> list[Articl
             except Exception as exc:  # noqa: BLE001
                 results[index] = _result(article, error=f"{type(exc).__name__}: {exc}")
     return [r for r in results if r is not None]
+
+
+def _within_parse_budget(doc: Doc) -> Doc:
+    """The first MAX_PARSED_TOKENS tokens of a long page, cut at a sentence end when one
+    is near. The parser's cost grows with length while the news sits at the top (headline,
+    lead, the next paragraphs); the tail of a 5,000-word page is background and comments,
+    and one endless page must not cost what a hundred articles do."""
+    if len(doc) <= MAX_PARSED_TOKENS:
+        return doc
+    end = MAX_PARSED_TOKENS
+    for token in reversed(doc[MAX_PARSED_TOKENS - 200 : MAX_PARSED_TOKENS]):
+        if token.text in {".", "!", "?"}:
+            end = token.i + 1
+            break
+    cut = doc[:end].as_doc()
+    cut._.published = doc._.published
+    cut._.headline_end = doc._.headline_end
+    return cut
 
 
 def _result(article: ArticleText, **fields: object) -> ArticleResult:

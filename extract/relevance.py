@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -49,6 +51,8 @@ HISTORY_YEARS = 40
 HISTORY_WEIGHT = 3.0
 # How many body sentences after the headline count as the lead.
 LEAD_SENTENCES = 3
+# The cheap gate's stand-in for the lead, in tokens (three news sentences are ~90 words).
+LEAD_TOKENS = 150
 # Negotiation words (weighted) the headline and lead must hold unless they name a conflict.
 MIN_TOP_CUES = 0.5
 # A negotiation word inside a proper name ("the Paris Agreement", "the Green Deal", "PACT")
@@ -109,6 +113,13 @@ class VocabularyGate:
         self.matcher.add("NEGOTIATION", list(nlp.tokenizer.pipe(sorted(c["negotiation_vocab"]))))
         self.actors = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.actors.add("ACTOR", list(nlp.tokenizer.pipe(sorted(gazetteer()))))
+        strings = nlp.vocab.strings
+        self.generic_ids = numpy.array(
+            [strings.add(w) for w in sorted(word_lists()["political_actors"])], dtype="uint64"
+        )
+        self.political_ids = numpy.array(
+            [strings.add(w) for w in sorted(c["political_vocab"])], dtype="uint64"
+        )
 
     def hits(self, doc: Doc) -> int:
         return len(self.matcher(doc))
@@ -119,17 +130,38 @@ class VocabularyGate:
 
     def political_signals(self, doc: Doc) -> int:
         """Actor names, generic political actors and political words, capped so that no
-        one kind decides alone."""
-        generic = word_lists()["political_actors"]
-        political = cues()["political_vocab"]
-        generics = sum(1 for t in doc if t.lower_ in generic)
-        words = sum(1 for t in doc if t.lower_ in political)
+        one kind decides alone. Words are counted on the array of lower-case hashes, since
+        making a Token object per word costs more than the whole test."""
+        lowers = doc.to_array(LOWER)
+        generics = int(numpy.isin(lowers, self.generic_ids).sum())
+        words = int(numpy.isin(lowers, self.political_ids).sum())
         return self.actor_names(doc) + min(generics, 2) + min(words, 2)
+
+    def talk_near_top(self, doc: Doc) -> bool:
+        """The tokenizer's version of `Evidence.talk_at_top`: a negotiation word, a word
+        of armed conflict or an armed group in the headline or the first LEAD_TOKENS
+        words of the body. Long pages that mention talks only deep down (a city council
+        report, an essay) are the costly ones to parse, and the parsed-text decision
+        would reject them anyway."""
+        headline_end = doc._.headline_end
+        end = next((t.i for t in doc if t.idx >= headline_end), len(doc)) + LEAD_TOKENS
+        top = doc[: min(end, len(doc))]
+        if self.matcher(top):
+            return True
+        words = word_lists()["conflict_words"]
+        if any(t.lower_ in words for t in top):
+            return True
+        table = gazetteer()
+        return any(
+            (actor := table.get(top[s:e].text)) is not None and actor.kind == "group"
+            for _, s, e in self.actors(top)
+        )
 
     def worth_parsing(self, doc: Doc) -> bool:
         """One negotiation word and two political signals (a named state and a
-        "minister", say): recall first, the parsed-text score decides."""
-        return self.hits(doc) >= 1 and self.political_signals(doc) >= 2
+        "minister", say), with talk or conflict near the top: recall first, the
+        parsed-text score decides."""
+        return self.hits(doc) >= 1 and self.political_signals(doc) >= 2 and self.talk_near_top(doc)
 
 
 @dataclass

@@ -106,3 +106,21 @@ def test_a_relevant_article_with_one_named_side_still_yields_its_track(nlp: Lang
     (track,) = result.tracks
     assert track.parties == ["Bolivia"]
     assert track.status is not None
+
+
+def test_a_long_page_is_parsed_up_to_the_budget_and_still_read(nlp: Language) -> None:
+    from extract.pipeline import MAX_PARSED_TOKENS, _within_parse_budget
+
+    lead = (
+        "Peace talks between Armenia and Azerbaijan collapsed in Geneva on Monday. The "
+        "Armenian delegation walked out after the Azerbaijani side rejected a proposal on "
+        "the border, officials said. Both governments blamed each other for the breakdown. "
+    )
+    tail = "Residents of the region described the weather and the harvest at length. " * 400
+    doc = nlp.make_doc(lead + tail)
+    cut = _within_parse_budget(doc)
+    assert len(doc) > MAX_PARSED_TOKENS >= len(cut) > MAX_PARSED_TOKENS - 200
+    assert cut.text.rstrip().endswith(".") and doc.text.startswith(cut.text)
+    title = "Armenia-Azerbaijan peace talks collapse"
+    result = read_articles(nlp, [ArticleText(source="long", text=lead + tail, title=title)])[0]
+    assert result.relevant and result.tracks[0].status == "collapsed"

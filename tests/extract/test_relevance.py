@@ -285,3 +285,10 @@ def test_the_end_of_a_ceasefire_in_the_lead_is_relevant(nlp: Language) -> None:
     )
     relevant, tracks = read(nlp, text, title="Sahara separatists take up arms again")
     assert relevant and tracks
+
+
+def test_gate_skips_a_long_page_whose_only_talk_is_deep_down(gate: VocabularyGate) -> None:
+    filler = "The city council approved the new budget for parks and schools. " * 30
+    text = filler + "Officials from Chile and Peru also held talks on water rights."
+    assert not gate.worth_parsing(spacy.blank("en")(text))
+    assert gate.worth_parsing(spacy.blank("en")(text.split(". ")[-1] + ". " + filler))
