@@ -267,7 +267,7 @@ def _lead(doc: Doc, prefix: int) -> list[Span]:
 
 
 def _genre_penalties(
-    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False
+    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False, sided: bool = False
 ) -> tuple[dict[str, float], bool]:
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
@@ -276,7 +276,9 @@ def _genre_penalties(
     a crown prince, a head of government, nor a word its exceptions exclude ("transfer
     of power"), nor a word that needs a context without it ("coalition" alone is a side,
     "coalition talks" the genre). On a domestic page a genre weighs its domestic_weight.
-    Also says whether a genre word is in the headline."""
+    A headline that names two political sides (`sided`) says what the page is about, so
+    a genre word there ("Veterans urge Israel and Hamas to ...") weighs as a lead word.
+    Also says whether a genre word is in the headline (never, when `sided`)."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     lists = word_lists()
     weight = lists["domestic_weight"] if domestic else {n: g[0] for n, g in lists["genres"].items()}
@@ -303,8 +305,9 @@ def _genre_penalties(
                 continue  # a genre of domestic pages only (one country's coalition talks)
             if lists["genres"][name][2] and (t.idx >= prefix or t.is_upper):
                 continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture
-            in_headline = in_headline or t.idx < prefix
-            share = 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
+            in_headline = in_headline or (t.idx < prefix and not sided)
+            top = t.idx < prefix and not sided
+            share = 1.0 if top else 0.4 if t.i < lead_end else 0.15
             shares[name] = shares.get(name, 0.0) + share
     out = {name: round(weight[name] * min(share, 1.0), 2) for name, share in shares.items()}
     return out, in_headline
@@ -388,6 +391,13 @@ def _top_signs(doc: Doc, prefix: int, lead_end: int) -> tuple[bool, bool]:
     return conflict, domestic
 
 
+def _headline_sides(doc: Doc, prefix: int) -> int:
+    """Distinct states, armed groups and organisations the headline names as actors."""
+    return len(
+        {m.canonical for m in doc._.mentions if m.role != "place" and doc[m.start].idx < prefix}
+    )
+
+
 def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     """Every signal of `Evidence` from a parsed Doc (`prefix`: characters of headline)."""
     c = cues()
@@ -417,7 +427,9 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
     ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
     ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"] and t.i not in in_actor)
-    ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor, ev.domestic)
+    ev.genres, ev.headline_genre = _genre_penalties(
+        doc, prefix, in_actor, ev.domestic, _headline_sides(doc, prefix) >= 2
+    )
     history = _history_penalty(doc, prefix, lead_end)
     if ev.current_events:
         history /= 2  # current talks about an old war or treaty (a WWII peace treaty)

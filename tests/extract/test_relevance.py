@@ -285,3 +285,46 @@ def test_the_end_of_a_ceasefire_in_the_lead_is_relevant(nlp: Language) -> None:
     )
     relevant, tracks = read(nlp, text, title="Sahara separatists take up arms again")
     assert relevant and tracks
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "UN welcome for Sudan truce as talks resume in Jeddah",
+            "The United Nations on Monday welcomed a truce between the Sudanese army and the "
+            "Rapid Support Forces, as negotiators for both sides resumed talks in Jeddah.",
+        ),
+        (
+            "Ceasefire violations pose threat to Ethiopia peace talks",
+            "Violations of the ceasefire between the Ethiopian government and Tigrayan forces "
+            "pose a threat to peace talks in Pretoria, African Union mediators said on Friday.",
+        ),
+        (
+            "Beef quotas stall EU-Mercosur trade talks",
+            "Negotiators from the European Union and Mercosur failed to reach a trade deal in "
+            "Brasilia on Tuesday after France demanded lower beef quotas.",
+        ),
+        (
+            "G20 sherpas agree draft declaration after marathon talks",
+            "Sherpas for the Group of 20 leaders agreed a draft declaration in New Delhi on "
+            "Saturday after talks between China, Russia and Western states.",
+        ),
+    ],
+)
+def test_everyday_words_of_political_news_are_no_genre(
+    nlp: Language, title: str, text: str
+) -> None:
+    relevant, _ = read(nlp, text, title=title, published="2025-06-02")
+    assert relevant
+
+
+def test_a_genre_word_beside_two_named_sides_in_the_headline_is_no_genre(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Former negotiators urged Israel and Hamas on Tuesday to seal a ceasefire as talks "
+        "continued in Cairo with Egyptian and Qatari mediators.",
+        title="Veterans of the Oslo process urge Israel and Hamas to seal ceasefire",
+        published="2025-06-02",
+    )
+    assert relevant
