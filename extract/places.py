@@ -372,7 +372,7 @@ def country_of(span: Span) -> str:
             if actor and actor.kind == "state" and actor.form == "name":
                 return actor.canonical
     anchor = place_anchor(span.root)
-    if anchor is not span.root:
+    if anchor.i != span.root.i:  # spaCy makes a new Token on each access: compare indices
         for child in anchor.children:
             if child.dep_ in {"amod", "compound", "poss", "nmod"}:
                 actor = known_actor(child.text)

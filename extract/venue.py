@@ -425,10 +425,8 @@ def venue_evidence(
             weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
         if span.label_ == "FAC":
             weight *= 0.6  # "the Omani embassy in Rome": the town is the answer
-        locality = (
-            place_anchor(span.root) is not span.root
-            and place_anchor(span.root).lemma_ in SETTLEMENTS
-        )
+        anchor = place_anchor(span.root)
+        locality = anchor.i != span.root.i and anchor.lemma_ in SETTLEMENTS
         if locality:
             weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Quebec"
         inside = container_of(span, aliases)
