@@ -374,3 +374,13 @@ def test_yet_to_reach_a_deal_is_deadlock(nlp: Language) -> None:
 
 def test_headline_participle_is_the_news(nlp: Language) -> None:
     assert "collapsed" in headline_kinds(nlp, "Border talks suspended after shelling")
+
+
+def test_headline_verb_forms_follow_english_spelling() -> None:
+    from extract.lexicon import _inflections
+
+    assert _inflections("agree") == ("agrees", "agreed", "agreeing")
+    assert _inflections("stop") == ("stops", "stopped", "stopping")
+    assert _inflections("open") == ("opens", "opened", "opening")
+    assert _inflections("ratify") == ("ratifies", "ratified", "ratifying")
+    assert _inflections("delay") == ("delays", "delayed", "delaying")
