@@ -272,8 +272,9 @@ def _genre_penalties(
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
     genres (photo) count in the headline only, since their words are page furniture. Words
-    inside an actor name ("European Union") are not genre words, nor is the "prince" of
-    a crown prince, a head of government, nor a word its exceptions exclude ("transfer
+    inside an actor name ("European Union") are not genre words, nor is the royal title
+    of an official ("Crown Prince", "Foreign Minister Prince", "Saudi Prince": Gulf
+    royals govern and mediate), nor a word its exceptions exclude ("transfer
     of power"), nor a word that needs a context without it ("coalition" alone is a side,
     "coalition talks" the genre). On a domestic page a genre weighs its domestic_weight.
     A headline that names two political sides (`sided`) says what the page is about, so
@@ -292,8 +293,8 @@ def _genre_penalties(
         names = lists["genre_of"].get(t.lower_)
         if not names or t.i in in_actor:
             continue
-        if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
-            continue
+        if t.lower_ in _ROYAL_TITLES and _in_office(t, in_actor):
+            continue  # "Crown Prince X", "Foreign Minister Prince X", "Saudi Prince X"
         after = lists["genre_exceptions"].get(t.lower_)
         if after and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in after:
             continue  # "transfer of power" is politics, a "transfer" alone is football
@@ -311,6 +312,19 @@ def _genre_penalties(
             shares[name] = shares.get(name, 0.0) + share
     out = {name: round(weight[name] * min(share, 1.0), 2) for name, share in shares.items()}
     return out, in_headline
+
+
+_ROYAL_TITLES = frozenset({"prince", "princess", "duke", "duchess"})
+# Offices a royal holds in monarchies that govern: the title then names an official.
+_OFFICES = frozenset({"crown", "minister", "ambassador", "envoy", "governor", "adviser"})
+
+
+def _in_office(title: Token, in_actor: set[int]) -> bool:
+    """A royal title right after an office or a state's name is an official's."""
+    if title.i == 0:
+        return False
+    before = title.nbor(-1)
+    return before.lower_ in _OFFICES or before.i in in_actor
 
 
 def _followed_by(token: Token, within: int, following: frozenset[str]) -> bool:

@@ -328,3 +328,25 @@ def test_a_genre_word_beside_two_named_sides_in_the_headline_is_no_genre(nlp: La
         published="2025-06-02",
     )
     assert relevant
+
+
+def test_a_royal_title_after_an_office_names_an_official(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Omani Foreign Minister Prince Hamad on Monday opened talks between the Yemeni "
+        "government and the Houthi rebels in Muscat, with UN mediators present.",
+        title="Foreign Minister Prince Hamad opens Yemen talks in Muscat",
+        published="2025-06-02",
+    )
+    assert relevant
+
+
+def test_a_royal_family_feud_stays_a_royal_page(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Prince Edward and his brother met at the palace for peace talks on Monday, royal "
+        "aides said, after a year of feuding.",
+        title="Prince Edward and his brother hold peace talks at the palace",
+        published="2025-06-02",
+    )
+    assert not relevant
