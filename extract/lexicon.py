@@ -43,18 +43,33 @@ _TALK_HEADS = frozenset(
 @lru_cache(maxsize=1)
 def verb_forms() -> dict[str, str]:
     """Inflected forms of the one-word anchors ("signs", "signed", "agrees"), for the
-    headlines the tagger reads as names: "Myanmar Signs Ceasefire Deal"."""
+    headlines the tagger reads as names: "Myanmar Signs Ceasefire Deal". Regular English
+    spelling only (irregular pasts such as "broke" are not headline present tense)."""
     forms: dict[str, str] = {}
     for lemma in cues()["rules"]:
         if " " in lemma or not lemma.isalpha():
             continue
-        stem = lemma[:-1] if lemma.endswith("e") else lemma
-        candidates = {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing"}
-        if lemma.endswith("y"):
-            candidates |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-        for form in candidates:
+        for form in {lemma, *_inflections(lemma)}:
             forms.setdefault(form, lemma)
     return forms
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _inflections(verb: str) -> tuple[str, str, str]:
+    """Third person, past and -ing form by the regular spelling rules: agrees, agreed,
+    agreeing; ratifies, ratified; stops, stopped, stopping; signs, signed, signing."""
+    if verb.endswith("y") and verb[-2:-1] not in _VOWELS:
+        return verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+    third = verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z", "o")) else verb + "s"
+    if verb.endswith("e"):
+        ing = verb + "ing" if verb.endswith(("ee", "ye", "oe")) else verb[:-1] + "ing"
+        return third, verb + "d", ing
+    one_syllable = sum(ch in _VOWELS for ch in verb) == 1
+    if one_syllable and verb[-1] not in _VOWELS | {"w", "x", "y"} and verb[-2] in _VOWELS:
+        return third, verb + verb[-1] + "ed", verb + verb[-1] + "ing"  # stop, plan
+    return third, verb + "ed", verb + "ing"
 
 
 _JOINT_ONLY = frozenset({"statement"})

@@ -299,16 +299,19 @@ def _lead(doc: Doc, prefix: int) -> list[Span]:
 
 
 def _genre_penalties(
-    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False
+    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False, sided: bool = False
 ) -> tuple[dict[str, float], bool]:
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
     genres (photo) count in the headline only, since their words are page furniture. Words
-    inside an actor name ("European Union") are not genre words, nor is the "prince" of
-    a crown prince, a head of government, nor a word its exceptions exclude ("transfer
+    inside an actor name ("European Union") are not genre words, nor is the royal title
+    of an official ("Crown Prince", "Foreign Minister Prince", "Saudi Prince": Gulf
+    royals govern and mediate), nor a word its exceptions exclude ("transfer
     of power"), nor a word that needs a context without it ("coalition" alone is a side,
     "coalition talks" the genre). On a domestic page a genre weighs its domestic_weight.
-    Also says whether a genre word is in the headline."""
+    A headline that names two political sides (`sided`) says what the page is about, so
+    a genre word there ("Veterans urge Israel and Hamas to ...") weighs as a lead word.
+    Also says whether a genre word is in the headline (never, when `sided`)."""
     lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     lists = word_lists()
     weight = lists["domestic_weight"] if domestic else {n: g[0] for n, g in lists["genres"].items()}
@@ -322,8 +325,8 @@ def _genre_penalties(
         names = lists["genre_of"].get(t.lower_)
         if not names or t.i in in_actor:
             continue
-        if t.lower_ == "prince" and t.i and doc[t.i - 1].lower_ == "crown":
-            continue
+        if t.lower_ in _ROYAL_TITLES and _in_office(t, in_actor):
+            continue  # "Crown Prince X", "Foreign Minister Prince X", "Saudi Prince X"
         after = lists["genre_exceptions"].get(t.lower_)
         if after and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in after:
             continue  # "transfer of power" is politics, a "transfer" alone is football
@@ -335,11 +338,25 @@ def _genre_penalties(
                 continue  # a genre of domestic pages only (one country's coalition talks)
             if lists["genres"][name][2] and (t.idx >= prefix or t.is_upper):
                 continue  # "Photo: AP" captions, "... PHOTO" tags: page furniture
-            in_headline = in_headline or t.idx < prefix
-            share = 1.0 if t.idx < prefix else 0.4 if t.i < lead_end else 0.15
+            in_headline = in_headline or (t.idx < prefix and not sided)
+            top = t.idx < prefix and not sided
+            share = 1.0 if top else 0.4 if t.i < lead_end else 0.15
             shares[name] = shares.get(name, 0.0) + share
     out = {name: round(weight[name] * min(share, 1.0), 2) for name, share in shares.items()}
     return out, in_headline
+
+
+_ROYAL_TITLES = frozenset({"prince", "princess", "duke", "duchess"})
+# Offices a royal holds in monarchies that govern: the title then names an official.
+_OFFICES = frozenset({"crown", "minister", "ambassador", "envoy", "governor", "adviser"})
+
+
+def _in_office(title: Token, in_actor: set[int]) -> bool:
+    """A royal title right after an office or a state's name is an official's."""
+    if title.i == 0:
+        return False
+    before = title.nbor(-1)
+    return before.lower_ in _OFFICES or before.i in in_actor
 
 
 def _followed_by(token: Token, within: int, following: frozenset[str]) -> bool:
@@ -420,6 +437,13 @@ def _top_signs(doc: Doc, prefix: int, lead_end: int) -> tuple[bool, bool]:
     return conflict, domestic
 
 
+def _headline_sides(doc: Doc, prefix: int) -> int:
+    """Distinct states, armed groups and organisations the headline names as actors."""
+    return len(
+        {m.canonical for m in doc._.mentions if m.role != "place" and doc[m.start].idx < prefix}
+    )
+
+
 def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     """Every signal of `Evidence` from a parsed Doc (`prefix`: characters of headline)."""
     c = cues()
@@ -449,7 +473,9 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
     ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
     ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"] and t.i not in in_actor)
-    ev.genres, ev.headline_genre = _genre_penalties(doc, prefix, in_actor, ev.domestic)
+    ev.genres, ev.headline_genre = _genre_penalties(
+        doc, prefix, in_actor, ev.domestic, _headline_sides(doc, prefix) >= 2
+    )
     history = _history_penalty(doc, prefix, lead_end)
     if ev.current_events:
         history /= 2  # current talks about an old war or treaty (a WWII peace treaty)

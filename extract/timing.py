@@ -30,7 +30,6 @@ _DATELINE_DAY = re.compile(
 )
 # Reports give the weekday for the past week and the date for what is older.
 _RECENT_DAYS = 7
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
 def _date_is_past(

@@ -18,7 +18,8 @@ from extract.conditions import BOTH_SIDES, Clause
 from extract.models import Condition, Event, Track
 from extract.outcomes import Cue
 from extract.parties import Reading, choose_parties
-from extract.venue import choose_round, choose_venue
+from extract.rounds import choose_round
+from extract.venue import choose_venue
 
 # How decisive an outcome is, when two current events compete for the status.
 SIGNIFICANCE = {

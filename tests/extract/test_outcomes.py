@@ -267,7 +267,7 @@ def test_memorandum_of_understanding_is_progress(nlp: Language) -> None:
 
 
 def test_expletive_it_is_no_deal(nlp: Language) -> None:
-    text = "The communique confirmed that it was agreed to form a committee of three envoys."
+    text = "Officials said afterwards that it was agreed to set up a panel of two judges."
     assert "agreement" not in kinds(nlp, text)
 
 
@@ -277,7 +277,7 @@ def test_ending_a_two_day_meeting_is_no_collapse(nlp: Language) -> None:
 
 
 def test_deciding_not_to_continue_talks_is_a_collapse(nlp: Language) -> None:
-    text = "The cabinet decided neither to sign nor to continue negotiating the border treaty."
+    text = "The council chose neither to ratify the accord nor to continue the negotiations."
     assert "collapsed" in kinds(nlp, text)
 
 
@@ -374,3 +374,13 @@ def test_yet_to_reach_a_deal_is_deadlock(nlp: Language) -> None:
 
 def test_headline_participle_is_the_news(nlp: Language) -> None:
     assert "collapsed" in headline_kinds(nlp, "Border talks suspended after shelling")
+
+
+def test_headline_verb_forms_follow_english_spelling() -> None:
+    from extract.lexicon import _inflections
+
+    assert _inflections("agree") == ("agrees", "agreed", "agreeing")
+    assert _inflections("stop") == ("stops", "stopped", "stopping")
+    assert _inflections("open") == ("opens", "opened", "opening")
+    assert _inflections("ratify") == ("ratifies", "ratified", "ratifying")
+    assert _inflections("delay") == ("delays", "delayed", "delaying")

@@ -292,3 +292,68 @@ def test_gate_skips_a_long_page_whose_only_talk_is_deep_down(gate: VocabularyGat
     text = filler + "Officials from Chile and Peru also held talks on water rights."
     assert not gate.worth_parsing(spacy.blank("en")(text))
     assert gate.worth_parsing(spacy.blank("en")(text.split(". ")[-1] + ". " + filler))
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "UN welcome for Sudan truce as talks resume in Jeddah",
+            "The United Nations on Monday welcomed a truce between the Sudanese army and the "
+            "Rapid Support Forces, as negotiators for both sides resumed talks in Jeddah.",
+        ),
+        (
+            "Ceasefire violations pose threat to Ethiopia peace talks",
+            "Violations of the ceasefire between the Ethiopian government and Tigrayan forces "
+            "pose a threat to peace talks in Pretoria, African Union mediators said on Friday.",
+        ),
+        (
+            "Beef quotas stall EU-Mercosur trade talks",
+            "Negotiators from the European Union and Mercosur failed to reach a trade deal in "
+            "Brasilia on Tuesday after France demanded lower beef quotas.",
+        ),
+        (
+            "G20 sherpas agree draft declaration after marathon talks",
+            "Sherpas for the Group of 20 leaders agreed a draft declaration in New Delhi on "
+            "Saturday after talks between China, Russia and Western states.",
+        ),
+    ],
+)
+def test_everyday_words_of_political_news_are_no_genre(
+    nlp: Language, title: str, text: str
+) -> None:
+    relevant, _ = read(nlp, text, title=title, published="2025-06-02")
+    assert relevant
+
+
+def test_a_genre_word_beside_two_named_sides_in_the_headline_is_no_genre(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Former negotiators urged Israel and Hamas on Tuesday to seal a ceasefire as talks "
+        "continued in Cairo with Egyptian and Qatari mediators.",
+        title="Veterans of the Oslo process urge Israel and Hamas to seal ceasefire",
+        published="2025-06-02",
+    )
+    assert relevant
+
+
+def test_a_royal_title_after_an_office_names_an_official(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Omani Foreign Minister Prince Hamad on Monday opened talks between the Yemeni "
+        "government and the Houthi rebels in Muscat, with UN mediators present.",
+        title="Foreign Minister Prince Hamad opens Yemen talks in Muscat",
+        published="2025-06-02",
+    )
+    assert relevant
+
+
+def test_a_royal_family_feud_stays_a_royal_page(nlp: Language) -> None:
+    relevant, _ = read(
+        nlp,
+        "Prince Edward and his brother met at the palace for peace talks on Monday, royal "
+        "aides said, after a year of feuding.",
+        title="Prince Edward and his brother hold peace talks at the palace",
+        published="2025-06-02",
+    )
+    assert not relevant

@@ -8,8 +8,9 @@ from spacy.language import Language
 from extract.models import ArticleText
 from extract.parties import Reading
 from extract.pipeline import _prefix
+from extract.rounds import choose_round
 from extract.tracks import choose_status
-from extract.venue import Evidence, _best, choose_round, choose_venue
+from extract.venue import Evidence, _best, choose_venue
 
 SIDES = "Ethiopia,Eritrea,Armenia,Azerbaijan,Sudan,Rapid Support Forces,India,China"
 
