@@ -271,6 +271,9 @@ def place_spans(doc: Doc) -> list[Span]:
         span = _widen(doc, span.start, span.end, span.label_)
         if span.text.lower().removeprefix("the ") in NOT_PLACES:
             return
+        actor = known_actor(span.text)
+        if actor is not None and actor.form == "person":
+            return  # "Putin, Abe talks": a leader the model tagged as a place
         if span[-1].lemma_.lower() in MEETING_NOUNS:
             return  # "the Formal Exploratory Talks" is an event, whatever the model says
         if any(i in covered for i in range(span.start, span.end)):

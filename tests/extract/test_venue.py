@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from extract.models import ArticleText
 from extract.parties import Reading
-from extract.pipeline import _prefix
+from extract.pipeline import _prefix, read_articles
 from extract.rounds import choose_round
 from extract.tracks import choose_status
 from extract.venue import Evidence, _best, choose_venue
@@ -321,3 +321,20 @@ def test_a_kicker_word_is_not_a_dateline(nlp: Language) -> None:
     assert venue_of(nlp, text, sides=SIDES) is None
     text = "Africa: Ethiopia and Eritrea agreed a ceasefire on Sunday after two days of talks."
     assert venue_of(nlp, text, sides=SIDES) is None
+
+
+def test_a_leader_named_before_talks_is_not_their_venue(nlp: Language) -> None:
+    result = read_articles(
+        nlp,
+        [
+            ArticleText(
+                source="t",
+                title="Putin, Erdogan talks end without a deal on grain corridor",
+                text="Russian President Vladimir Putin and Turkish President Recep Tayyip "
+                "Erdogan failed to agree on reviving the grain corridor after talks in Sochi "
+                "on Monday, officials from both countries said.",
+                published="2023-09-04",
+            )
+        ],
+    )[0]
+    assert result.tracks and result.tracks[0].venue == "Sochi"
