@@ -58,6 +58,7 @@ class Actor:
     canonical: str
     kind: str  # "state" | "group" | "org"
     form: str  # "name" | "metonym" | "person" (a leader or envoy named alone)
+    until: tuple[int, int] | None = None  # (year, month) a person left the office, if they did
 
 
 @dataclass
@@ -153,6 +154,9 @@ def gazetteer() -> dict[str, Actor]:
                 table[metonym] = Actor(canonical, kind, "metonym")
             for person in entry.get("people", []):
                 table.setdefault(person, Actor(canonical, kind, "person"))
+            for person, left in entry.get("former_people", {}).items():
+                year, month = (int(x) for x in left.split("-"))
+                table.setdefault(person, Actor(canonical, kind, "person", (year, month)))
     # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
     table.pop("Korea", None)
     return table
@@ -565,7 +569,7 @@ class ActorFinder:
                 continue
             key = span.text[4:] if span.text.startswith("the ") else span.text
             actor = self.table.get(key) or self.table.get(span.text)
-            if actor is None:
+            if actor is None or _out_of_office(actor, doc._.published):
                 continue
             taken.update(range(span.start, span.end))
             role = "actor"
@@ -597,6 +601,13 @@ class ActorFinder:
             if actor is not None:
                 return Mention(m.start, m.end, actor.canonical, actor.kind, actor.form, m.role)
         return m
+
+
+def _out_of_office(actor: Actor, published: tuple[int, int] | None) -> bool:
+    """A former leader speaks for the state only in articles from their time in office:
+    "Biden said" in 2021 is the United States, in 2026 a former president's comment. An
+    undated article is read as being from their time (the name is the best clue there is)."""
+    return actor.until is not None and published is not None and published > actor.until
 
 
 def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
@@ -645,6 +656,8 @@ if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=[])
 if not Doc.has_extension("people"):
     Doc.set_extension("people", default={})
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)  # (year, month), set by the pipeline
 
 
 @Language.factory("parley_actors")
