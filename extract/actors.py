@@ -163,6 +163,21 @@ def gazetteer() -> dict[str, Actor]:
 
 
 @lru_cache(maxsize=1)
+def local_aliases() -> dict[str, list[tuple[Actor, str]]]:
+    """Surface -> (actor, state) for names that point at an actor only in news about one
+    country: "Maoists" are Nepal's in a Nepal story and India's in an Indian one; "CMA" is
+    a Malian rebel coalition beside Mali and a competition regulator elsewhere."""
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[Actor, str]]] = {}
+    for section, kind in (("states", "state"), ("groups", "group"), ("organisations", "org")):
+        for canonical, entry in data[section].items():
+            for state, surfaces in entry.get("local_aliases", {}).items():
+                for surface in surfaces:
+                    out.setdefault(surface, []).append((Actor(canonical, kind, "name"), state))
+    return out
+
+
+@lru_cache(maxsize=1)
 def usual_roles() -> dict[str, str]:
     """Organisations whose standing role is not a side's: "mediator" (the UN, the Holy See,
     Sant'Egidio, the Carter Center) or "humanitarian" (the ICRC)."""
@@ -554,21 +569,27 @@ class ActorFinder:
 
     def __init__(self, nlp: Language) -> None:
         self.table = gazetteer()
+        self.local = local_aliases()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        strings = sorted(self.table)
+        strings = sorted(set(self.table) | set(self.local))
         self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(strings)))
         the_forms = [f"the {s}" for s in strings if s[0].isupper()]
         self.matcher.add("ACTOR_THE", list(nlp.tokenizer.pipe(the_forms)))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+        states = {
+            self.table[s.text].canonical
+            for s in spans
+            if s.text in self.table and self.table[s.text].kind == "state"
+        }
         mentions: list[Mention] = []
         taken: set[int] = set()
         for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
             if any(i in taken for i in range(span.start, span.end)):
                 continue
             key = span.text[4:] if span.text.startswith("the ") else span.text
-            actor = self.table.get(key) or self.table.get(span.text)
+            actor = self.table.get(key) or self.table.get(span.text) or self._local(key, states)
             if actor is None or _out_of_office(actor, doc._.published):
                 continue
             taken.update(range(span.start, span.end))
@@ -585,6 +606,10 @@ class ActorFinder:
         doc._.mentions = mentions
         doc._.people = affiliations(doc, mentions)
         return doc
+
+    def _local(self, key: str, states: set[str]) -> Actor | None:
+        """The actor a country-bound name points at, when the article names that country."""
+        return next((a for a, state in self.local.get(key, []) if state in states), None)
 
     def _shared_head(self, doc: Doc, m: Mention, mentions: list[Mention]) -> Mention:
         """ "the Greek and Turkish Cypriot delegations": the first conjunct shares the

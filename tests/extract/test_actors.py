@@ -128,3 +128,13 @@ def test_a_former_leader_counts_only_in_articles_from_their_term(nlp: Language) 
 def test_a_former_office_holder_carries_the_date_they_left() -> None:
     assert gazetteer()["Stoltenberg"].until == (2024, 9)
     assert gazetteer()["Rutte"].canonical == "NATO" and gazetteer()["Rutte"].until is None
+
+
+@pytest.mark.model
+def test_a_country_bound_name_needs_its_country(nlp: Language) -> None:
+    indian = nlp("Police in India said Maoists had offered talks with the state.")
+    assert "Communist Party of India (Maoist)" in {m.canonical for m in indian._.mentions}
+    nepali = nlp("The Maoists in Nepal offered talks with the government.")
+    assert "Communist Party of Nepal (Maoist)" in {m.canonical for m in nepali._.mentions}
+    business = nlp("The CMA said the merger talks would resume next week.")
+    assert not business._.mentions
