@@ -155,7 +155,7 @@ def _add_unnamed_side(
             weight += 1.0
         if _between_sides(token):
             weight += 2.0
-        evidence[name] += weight + (0.5 if token.dep_ in {"nsubj", "nsubjpass"} else 0.5)
+        evidence[name] += weight + 0.5  # every reference counts a little, talk or not
         if weight:
             about_talks = True
     if not about_talks:
