@@ -138,3 +138,9 @@ def test_a_country_bound_name_needs_its_country(nlp: Language) -> None:
     assert "Communist Party of Nepal (Maoist)" in {m.canonical for m in nepali._.mentions}
     business = nlp("The CMA said the merger talks would resume next week.")
     assert not business._.mentions
+
+
+@pytest.mark.model
+def test_a_minister_named_wagner_is_not_the_wagner_group(nlp: Language) -> None:
+    doc = nlp("Therese Kayikwamba Wagner met her counterpart for talks on the border.")
+    assert {m.canonical for m in doc._.mentions} == {"Democratic Republic of the Congo"}
