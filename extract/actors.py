@@ -58,6 +58,7 @@ class Actor:
     canonical: str
     kind: str  # "state" | "group" | "org"
     form: str  # "name" | "metonym" | "person" (a leader or envoy named alone)
+    until: tuple[int, int] | None = None  # (year, month) a person left the office, if they did
 
 
 @dataclass
@@ -153,9 +154,27 @@ def gazetteer() -> dict[str, Actor]:
                 table[metonym] = Actor(canonical, kind, "metonym")
             for person in entry.get("people", []):
                 table.setdefault(person, Actor(canonical, kind, "person"))
+            for person, left in entry.get("former_people", {}).items():
+                year, month = (int(x) for x in left.split("-"))
+                table.setdefault(person, Actor(canonical, kind, "person", (year, month)))
     # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
     table.pop("Korea", None)
     return table
+
+
+@lru_cache(maxsize=1)
+def local_aliases() -> dict[str, list[tuple[Actor, str]]]:
+    """Surface -> (actor, state) for names that point at an actor only in news about one
+    country: "Maoists" are Nepal's in a Nepal story and India's in an Indian one; "CMA" is
+    a Malian rebel coalition beside Mali and a competition regulator elsewhere."""
+    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[Actor, str]]] = {}
+    for section, kind in (("states", "state"), ("groups", "group"), ("organisations", "org")):
+        for canonical, entry in data[section].items():
+            for state, surfaces in entry.get("local_aliases", {}).items():
+                for surface in surfaces:
+                    out.setdefault(surface, []).append((Actor(canonical, kind, "name"), state))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -550,22 +569,28 @@ class ActorFinder:
 
     def __init__(self, nlp: Language) -> None:
         self.table = gazetteer()
+        self.local = local_aliases()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        strings = sorted(self.table)
+        strings = sorted(set(self.table) | set(self.local))
         self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(strings)))
         the_forms = [f"the {s}" for s in strings if s[0].isupper()]
         self.matcher.add("ACTOR_THE", list(nlp.tokenizer.pipe(the_forms)))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+        states = {
+            self.table[s.text].canonical
+            for s in spans
+            if s.text in self.table and self.table[s.text].kind == "state"
+        }
         mentions: list[Mention] = []
         taken: set[int] = set()
         for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
             if any(i in taken for i in range(span.start, span.end)):
                 continue
             key = span.text[4:] if span.text.startswith("the ") else span.text
-            actor = self.table.get(key) or self.table.get(span.text)
-            if actor is None:
+            actor = self.table.get(key) or self.table.get(span.text) or self._local(key, states)
+            if actor is None or _out_of_office(actor, doc._.published):
                 continue
             taken.update(range(span.start, span.end))
             role = "actor"
@@ -582,6 +607,10 @@ class ActorFinder:
         doc._.people = affiliations(doc, mentions)
         return doc
 
+    def _local(self, key: str, states: set[str]) -> Actor | None:
+        """The actor a country-bound name points at, when the article names that country."""
+        return next((a for a, state in self.local.get(key, []) if state in states), None)
+
     def _shared_head(self, doc: Doc, m: Mention, mentions: list[Mention]) -> Mention:
         """ "the Greek and Turkish Cypriot delegations": the first conjunct shares the
         second one's last word, so "Greek" here is "Greek Cypriot", not Greece."""
@@ -597,6 +626,13 @@ class ActorFinder:
             if actor is not None:
                 return Mention(m.start, m.end, actor.canonical, actor.kind, actor.form, m.role)
         return m
+
+
+def _out_of_office(actor: Actor, published: tuple[int, int] | None) -> bool:
+    """A former leader speaks for the state only in articles from their time in office:
+    "Biden said" in 2021 is the United States, in 2026 a former president's comment. An
+    undated article is read as being from their time (the name is the best clue there is)."""
+    return actor.until is not None and published is not None and published > actor.until
 
 
 def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
@@ -645,6 +681,8 @@ if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=[])
 if not Doc.has_extension("people"):
     Doc.set_extension("people", default={})
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)  # (year, month), set by the pipeline
 
 
 @Language.factory("parley_actors")

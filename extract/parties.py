@@ -8,7 +8,8 @@ more than two sides are kept when the article names them together (or a bloc act
 against one state). A side the article never names ("the rebels", "opposition groups")
 enters under the article's own phrase. Actors whose syntax makes them go-betweens
 ("mediated by", "hosted by", "X-brokered", "thanked X for facilitating"), that announce
-what both sides did, or that host the talks and act in the article are mediators.
+what both sides did, or that host the talks and act in the article are mediators
+(the article-level go-between evidence lives in go_betweens.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from extract.actors import Mention, mediation_cue, usual_roles
+from extract.actors import Mention, mediation_cue
+from extract.go_betweens import (
+    find_announcers,
+    hosts,
+    is_go_between,
+    never_sides,
+    usual_mediators,
+)
 from extract.lexicon import target_class
 
 
@@ -155,7 +163,7 @@ def _add_unnamed_side(
             weight += 1.0
         if _between_sides(token):
             weight += 2.0
-        evidence[name] += weight + (0.5 if token.dep_ in {"nsubj", "nsubjpass"} else 0.5)
+        evidence[name] += weight + 0.5  # every reference counts a little, talk or not
         if weight:
             about_talks = True
     if not about_talks:
@@ -469,51 +477,6 @@ def _with_bloc(
     return parties
 
 
-def _hosts(reading: Reading, parties: list[str], score: Counter[str]) -> set[str]:
-    """A third state whose city hosts the talks ("talks in Doha") and which the article
-    also presents as acting (it speaks, receives, announces) is the host-facilitator.
-    A venue alone (Vienna, Geneva) makes no mediator."""
-    if not parties:
-        return set()
-    weaker = min(score[p] for p in parties)
-    hosting: Counter[str] = Counter()
-    for m in reading.doc._.mentions:
-        if m.role != "place" or m.kind != "state" or m.form != "metonym":
-            continue
-        if any(target_class(t) for t in m.span(reading.doc).sent):
-            hosting[m.canonical] += 1
-    return {n for n in hosting if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
-
-
-def _never_sides() -> set[str]:
-    """Organisations that sit in the go-between's chair or bring aid, not across the table."""
-    return set(usual_roles())
-
-
-def _usual_mediators() -> set[str]:
-    """Bodies whose standing role in talks is the go-between's (data: "usual_role"):
-    prominent in an article about talks, they are its mediator even when no sentence says
-    "mediated by" ("UN chief Guterres closed the conference")."""
-    return {name for name, role in usual_roles().items() if role == "mediator"}
-
-
-def _is_go_between(
-    name: str,
-    score: Counter[str],
-    mediated: Counter[str],
-    between: set[str],
-    kinds: dict[str, str],
-) -> bool:
-    """Mediation syntax outweighs side evidence unless the actor is also named as a side."""
-    if not mediated[name]:
-        return False
-    if kinds.get(name) == "org":  # an organisation "between" the sides is mostly in the middle
-        return mediated[name] * 8 >= score[name] or mediated[name] >= 2
-    if name in between:  # named beside a side, yet mostly in the go-between's words
-        return mediated[name] * 4 >= score[name]
-    return mediated[name] * 8 >= score[name] or mediated[name] >= 2
-
-
 def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
     """The set most often named as the sides of the talks, else the two actors with the
     most evidence; actors whose syntax makes them go-betweens are mediators instead.
@@ -527,11 +490,11 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         (name, s)
         for name, s in score.most_common()
         if kinds.get(name) in {"state", "group", "org"}
-        and name not in _never_sides()
-        and not _is_go_between(name, score, mediated, between, kinds)
+        and name not in never_sides()
+        and not is_go_between(name, score, mediated, between, kinds)
     ]
     leading = [n for n, _ in candidates[:3]]
-    announcers = _announcers(reading, leading) - between - set(leading[:2])
+    announcers = find_announcers(reading, leading) - between - set(leading[:2])
     candidates = [(n, s) for n, s in candidates if n not in announcers]
     names = {n for n, _ in candidates}
     parties = [name for name, _ in candidates[:2]]
@@ -560,71 +523,8 @@ def choose_parties(reading: Reading) -> tuple[list[str], list[str]]:
         parties = _with_bloc(reading, parties, score, mediated)
     mediators = {n for n in mediated if n not in parties}
     mediators |= announcers - set(parties)
-    mediators |= _hosts(reading, parties, score) - set(parties)
+    mediators |= hosts(reading, parties, score) - set(parties)
     if parties:
         weaker = min(score[p] for p in parties)
-        mediators |= {n for n in _usual_mediators() if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
+        mediators |= {n for n in usual_mediators() if score[n] >= 4.0 and score[n] >= 0.4 * weaker}
     return sorted(parties), sorted(mediators)
-
-
-_ANNOUNCING = frozenset({"announce", "say", "state", "confirm", "declare", "tell", "reveal"})
-_BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", re.IGNORECASE)
-
-
-def _speaker_head(root: Token) -> Token:
-    """ "Qatar's Minister of State ... announced": climb from the modifier to the noun."""
-    node = root
-    while node.dep_ in {"poss", "amod", "compound", "nmod", "det"} and node.head is not node:
-        node = node.head
-    if (
-        node.dep_ == "pobj"
-        and node.head.head.dep_ in {"nsubj", "nsubjpass"}
-        and node.head.head.ent_type_ not in {"ORG", "GPE", "NORP"}
-    ):
-        node = node.head.head  # "the foreign minister of Qatar said", not "the Front of X"
-    return node
-
-
-def _announcing_speaker(head: Token) -> bool:
-    """ "X said", "said X", and the passive "as revealed by X"."""
-    if head.dep_ == "nsubj":
-        return head.head.lemma_.lower() in _ANNOUNCING
-    if head.dep_ != "pobj" or head.head.lower_ != "by":
-        return False
-    verb = head.head.head
-    if verb.lemma_.lower() in _ANNOUNCING:
-        return True
-    # "in a statement issued by the Norwegian government, the two parties ..."
-    return verb.lemma_.lower() in {"issue", "release", "publish"} and verb.head.lemma_.lower() in {
-        "statement",
-        "communique",
-        "communiqué",
-        "declaration",
-    }
-
-
-def _announcers(reading: Reading, leading: list[str]) -> set[str]:
-    """A state or body that announces what both sides did ("Qatar's foreign ministry said
-    both sides agreed", "as revealed by Togo's foreign minister") speaks for talks it is
-    not a side of: the go-between's voice. `leading` are the strongest candidates; the
-    two of them other than the speaker must be named in the sentence."""
-    if len(leading) < 2:
-        return set()
-    doc = reading.doc
-    out: set[str] = set()
-    for m in doc._.mentions:
-        if m.role != "actor" or m.kind not in {"state", "org"}:
-            continue
-        head = _speaker_head(m.span(doc).root)
-        if not _announcing_speaker(head):
-            continue
-        sides = [n for n in leading if n != m.canonical][:2]
-        sent = head.sent
-        named = {
-            n.canonical
-            for n in doc._.mentions
-            if sent.start <= n.start < sent.end and n.canonical != m.canonical
-        }
-        if len(sides) == 2 and (set(sides) <= named or _BOTH.search(sent.text)):
-            out.add(m.canonical)
-    return out

@@ -113,3 +113,34 @@ def test_guarantor_states_named_with_as_are_mediators(nlp: Language) -> None:
     )
     assert "mediator" in found["Chile"] and "mediator" in found["Spain"]
     assert "mediator" not in found["Peru"]
+
+
+@pytest.mark.model
+def test_a_former_leader_counts_only_in_articles_from_their_term(nlp: Language) -> None:
+    doc = nlp.make_doc("Merkel urged both sides to return to the table.")
+    doc._.published = (2019, 5)
+    assert "Germany" in {m.canonical for m in nlp(doc)._.mentions}
+    doc = nlp.make_doc("Merkel urged both sides to return to the table.")
+    doc._.published = (2026, 3)
+    assert "Germany" not in {m.canonical for m in nlp(doc)._.mentions}
+
+
+def test_a_former_office_holder_carries_the_date_they_left() -> None:
+    assert gazetteer()["Stoltenberg"].until == (2024, 9)
+    assert gazetteer()["Rutte"].canonical == "NATO" and gazetteer()["Rutte"].until is None
+
+
+@pytest.mark.model
+def test_a_country_bound_name_needs_its_country(nlp: Language) -> None:
+    indian = nlp("Police in India said Maoists had offered talks with the state.")
+    assert "Communist Party of India (Maoist)" in {m.canonical for m in indian._.mentions}
+    nepali = nlp("The Maoists in Nepal offered talks with the government.")
+    assert "Communist Party of Nepal (Maoist)" in {m.canonical for m in nepali._.mentions}
+    business = nlp("The CMA said the merger talks would resume next week.")
+    assert not business._.mentions
+
+
+@pytest.mark.model
+def test_a_minister_named_wagner_is_not_the_wagner_group(nlp: Language) -> None:
+    doc = nlp("Therese Kayikwamba Wagner met her counterpart for talks on the border.")
+    assert {m.canonical for m in doc._.mentions} == {"Democratic Republic of the Congo"}
