@@ -110,7 +110,7 @@ def _event(e: Cue, reading: Reading) -> Event:
     return Event(
         kind=e.kind,  # type: ignore[arg-type]
         current=e.current,
-        sentence=e.sentence.text.strip(),
+        sentence=" ".join(e.sentence.text.split()),  # one line: page layout is not evidence
         confidence=e.confidence,
         start=start,
         end=end,

@@ -47,7 +47,14 @@ def test_event_offsets_point_into_the_article_text(nlp: Language) -> None:
     result = read_articles(nlp, [article("b", TALKS, title="Talks collapse")])[0]
     for event in result.tracks[0].events:
         if event.start is not None and event.end is not None:
-            assert TALKS[event.start : event.end] == event.sentence
+            assert " ".join(TALKS[event.start : event.end].split()) == event.sentence
+
+
+def test_evidence_sentences_are_one_line_whatever_the_page_layout(nlp: Language) -> None:
+    text = "GENEVA, March 3 —\n\nTalks between Armenia and Azerbaijan\ncollapsed on Monday."
+    result = read_articles(nlp, [article("c", text, title="Armenia-Azerbaijan talks collapse")])[0]
+    sentences = [e.sentence for t in result.tracks for e in t.events]
+    assert sentences and all("\n" not in s and "  " not in s for s in sentences)
 
 
 def test_one_failing_article_does_not_stop_the_others() -> None:
