@@ -137,7 +137,7 @@ class Resolver:
         return None
 
     def _owner_before(self, phrase: Token) -> str | None:
-        """ "... US President Donald Trump, with his administration insisting": a possessed
+        """ "... Argentine President Javier Milei, with his government insisting": a possessed
         "administration" or "government" is that of the last actor named before it in the
         sentence."""
         if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in phrase.children):
@@ -189,7 +189,7 @@ def _trigger_kind(token: Token) -> str | None:
             if key in {"favour", "favor"} and not (
                 token.head.lower_ == "in" and any(c.lower_ == "of" for c in token.children)
             ):
-                continue  # "in favour of signing a formal truce"
+                continue  # "in favour of concluding a written truce"
             if key == "interested" and not _keen_on(token):
                 continue
             if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
@@ -212,8 +212,8 @@ _STRIVE = frozenset({"fail", "try", "seek", "attempt", "aim", "struggle", "push"
 
 def _sought(token: Token) -> str | None:
     """Demands stated through what the other side will not do or what a party could not
-    obtain: "accusing Kabul of refusing to act against militants", "failed to get a
-    written commitment from Kabul"; and a refusal to meet, the terms on which a party
+    obtain: "accusing Tiraspol of refusing to free the detainees", "failed to secure a
+    binding pledge from Tiraspol"; and a refusal to meet, the terms on which a party
     talks."""
     if token.pos_ != "VERB":
         return None
@@ -225,7 +225,7 @@ def _sought(token: Token) -> str | None:
     if lemma in {"refuse", "decline"} and token.dep_ != "pcomp":
         talks = {"meet", "negotiate", "talk", "sit", "engage", "attend", "join", "resume"}
         if any(c.dep_ == "xcomp" and c.lemma_.lower() in talks for c in token.children):
-            return "precondition"  # "Iran has refused to meet U.S. negotiators directly"
+            return "precondition"  # "Tbilisi has declined to sit down with Sukhumi's team"
     if lemma in {"get", "obtain", "secure", "extract", "win"} and token.dep_ == "xcomp":
         if token.head.lemma_.lower() in _STRIVE and any(c.dep_ == "dobj" for c in token.children):
             return "demand"
@@ -233,8 +233,8 @@ def _sought(token: Token) -> str | None:
 
 
 def _keen_on(adj: Token) -> bool:
-    """ "Moscow is interested in building the process on the 1956 declaration": a way
-    forward a party puts to the other; "not interested in a phased approach" is none."""
+    """ "Tokyo is interested in basing the talks on the old treaty": a way forward a party
+    puts to the other; "not interested in a step-by-step deal" is none."""
     negated = any(c.dep_ == "neg" for c in (*adj.children, *adj.head.children))
     doing = any(
         c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children)
@@ -291,7 +291,7 @@ def _modal_kind(token: Token) -> str | None:
     if token.pos_ not in {"VERB", "AUX"} or token.dep_ not in {"ccomp", "conj"}:
         return None
     head = token.head if token.dep_ == "ccomp" else token.head.head
-    if token.pos_ == "AUX":  # "we say it is first necessary to resolve X"
+    if token.pos_ == "AUX":  # "we believe it is essential to settle X before anything"
         needed = any(
             c.dep_ == "acomp" and c.lower_ in {"necessary", "essential", "vital", "imperative"}
             for c in token.children
@@ -388,7 +388,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
 
 
 def _ordinal_first(t: Token) -> bool:
-    """ "the truce first brokered in Doha", "the first meeting": an ordinal, not the
+    """ "the ceasefire first agreed in Arusha", "the first meeting": an ordinal, not the
     "first" of "disarm first"."""
     return t.lower_ == "first" and (t.dep_ != "advmod" or t.head.tag_ in {"VBN", "VBD"})
 

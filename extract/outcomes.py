@@ -60,7 +60,7 @@ def _related(token: Token) -> list[Token]:
 
 
 _SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
-# "concluded a new set of agreements": the quantity is not what was concluded
+# "signed a fresh package of accords": the quantity is not what was signed
 _QUANTITY_NOUNS = frozenset({"set", "series", "package", "number", "pair", "raft", "batch"})
 
 _CLASSES = ("truce", "deal", "talk")  # the more specific reading first
@@ -199,7 +199,7 @@ def is_negated(token: Token) -> bool:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in {"no", "neither"}):
                 return True
             if child.dep_ in {"preconj", "cc"} and child.lower_ in {"neither", "nor"}:
-                return True  # "decided neither to sign nor to continue"
+                return True  # "chose neither to ratify nor to walk away"
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
         if _own_conjunct(node):
@@ -298,7 +298,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
         any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         and token.head.lemma_ == "be"
     ):
-        return True  # "was to be signed by Aug. 18": planned, not done
+        return True  # "was to be initialled by March 3": planned, not done
     future_ok = kind in {"scheduled"}
     if not future_ok and _is_purpose(token):
         return True
@@ -417,7 +417,7 @@ def find_events(
                 if key == "conclude" and cls == "talk" and _object_is_talk(token):
                     kind = "agreement"  # "concluded the negotiations": the text is agreed
                 if kind == "agreement" and _stops_fighting(target):
-                    kind = "ceasefire"  # "signed an agreement to cease hostilities"
+                    kind = "ceasefire"  # "reached a deal to halt the fighting"
                 if kind == "agreement" and _is_framework(token):
                     kind = "progress"  # a framework is a step, not the deal
                 if kind is None and _agreed_on(token):
@@ -633,7 +633,7 @@ def _talks_as_subject(token: Token) -> bool:
 
 def _planned(token: Token, key: str, kind: str) -> str:
     """Talks or a signing that were agreed, announced or set are scheduled: "agreed to
-    start negotiations", "the agreement to enter a formal process", "agreed to sign the
+    start negotiations", "the agreement to open a formal dialogue", "agreed to sign the
     accord on Thursday", "X and Y to meet"."""
     decided = (
         token.dep_ in {"xcomp", "advcl", "acl"}
@@ -662,7 +662,7 @@ def _future(token: Token) -> bool:
         and token.dep_ in {"acl", "relcl"}
         and token.sent.start_char < token.doc._.headline_end
     ):
-        return True  # "Foreign ministers to meet in Baghdad" (headline)
+        return True  # "Defence chiefs to meet in Tashkent" (headline)
     for node in chain(token, 2):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
@@ -694,7 +694,7 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
                 or token.text[0].isupper()
             )
             recalled = token.dep_ == "nsubj" and is_background(token.head, token.doc._.published)
-            named = named or recalled  # "before a peace accord ended the war in 1992"
+            named = named or recalled  # "until a peace deal ended the insurgency in 1998"
             if named and (sent.start, "agreement") not in seen and not is_negated(token):
                 seen.add((sent.start, "agreement"))
                 events.append(Cue("agreement", False, 0.4, sent, token.i))

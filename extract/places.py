@@ -77,8 +77,8 @@ NOT_PLACES = frozenset(
         "secretary",
     }
 )
-# Nouns that stand for a place named after "of" or in apposition: "the Saudi city of
-# al-Ula", "the capital, Nay Pyi Taw", "the truce village of Panmunjom".
+# Nouns that stand for a place named after "of" or in apposition: "the Omani city of
+# Salalah", "the capital, Windhoek".
 PLACE_NOUNS = frozenset(
     {
         "city",
@@ -365,8 +365,8 @@ def container_of(span: Span, aliases: dict[str, str]) -> str:
 
 
 def country_of(span: Span) -> str:
-    """The state a place is said to be in: "Crans-Montana, Switzerland", "the Swiss
-    resort of Crans-Montana", "Kenya's port of Mombasa"."""
+    """The state a place is said to be in: "Montreux, Switzerland", "the Swiss resort of
+    Montreux", "Kenya's port of Mombasa"."""
     doc = span.doc
     after = doc[span.end : span.end + 4]
     if len(after) >= 2 and after[0].text == ",":

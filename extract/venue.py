@@ -1,14 +1,13 @@
 """Where the current round of talks is held (which round it is: rounds.py; candidate
 places: places.py; datelines: datelines.py).
 
-A venue is a place the syntax attaches to the talks: "talks in Doha", "signed in Maputo",
-"the Istanbul meeting", "a summit hosted by Beijing", "in the Sudanese capital", "the Swiss
-resort of Crans-Montana"; or the dateline ("DOHA, Oct 19 (Reuters) -"), which says where
-the reporter is and so counts for less. Evidence is weighted down when its own clause or
-sentence looks back ("an earlier round in Doha") or ahead ("to meet again in Istanbul"),
-and a place that belongs to another event ("before leaving for the G20 summit in Hamburg")
-is not the venue unless the talks themselves were held there. A city beats its country,
-and a town beats the building in it ("the Omani embassy in Rome": Rome).
+A venue is a place the syntax attaches to the talks: "talks in Arusha", "the Lusaka
+meeting", "in the Zambian capital"; or the dateline ("LUSAKA, May 2 (Reuters) -"), which
+says where the reporter is and so counts for less. Evidence is weighted down when its own
+clause or sentence looks back ("an earlier round in X") or ahead ("to meet again in Y"),
+and a place that belongs to another event ("before flying on to the ASEAN summit in
+Vientiane") is not the venue unless the talks themselves were held there. A city beats its
+country, and a town beats the building in it ("the Kenyan embassy in Lusaka": Lusaka).
 """
 
 from __future__ import annotations
@@ -95,8 +94,8 @@ ASPECT_VERBS = frozenset(
 TOPIC_NOUNS = frozenset(
     {"independence", "unification", "reunification", "nuclear", "border", "trade", "status"}
 )
-# Buildings: "talks at the Omani embassy in Rome" is about Rome, "the embassy in Mexico
-# wrote" is not about talks at all.
+# Buildings: "talks at the Kenyan embassy in Lusaka" are about Lusaka, "the embassy in
+# Tallinn wrote" is not about talks at all.
 BUILDINGS = frozenset({"embassy", "consulate", "hotel", "palace", "residence", "headquarters"})
 # Common nouns for a side: a place after them says where that side is ("the junta in
 # Niamey", "rebels in the east"), not where talks are.
@@ -185,15 +184,16 @@ def _is_venue_head(token: Token) -> bool:
 
 def _names_talks(token: Token, classes: set[str]) -> bool:
     """Talks (or a deal, as an object), or "they"/"it" standing for them; "that" in
-    "the talks that began in X" stands for its noun. "The agreement that ended the war in
-    X" does not set talks in X."""
+    "the talks that began in X" stands for its noun. "The accord that ended the fighting
+    in X" does not set talks in X."""
     if token.lower_ in {"that", "which"} and token.head.dep_ == "relcl":
         return target_class(token.head.head) in classes
     return target_class(token) in classes or token.lower_ in {"they", "it"}
 
 
 def _there_for_talks(token: Token) -> bool:
-    """ "they were in Tanzania for a second round of talks": being somewhere for talks."""
+    """ "both teams were in Zambia for the third round of negotiations": being somewhere
+    for talks."""
     if token.lemma_ != "be":
         return False
     return any(
@@ -287,8 +287,8 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
         if governor.pos_ == "NOUN" and target_class(governor) == "truce":
             return 0.0, "", None  # "a ceasefire in Gaza" is where the guns fall silent
         if governor.lemma_.lower() in ACTOR_NOUNS:
-            # "the junta in Niger" says where the junta is; "talks between the government
-            # and the opposition in Mexico City" may well say where the talks are
+            # "the junta in Niger" says where the junta is; "negotiations between the
+            # cabinet and the opposition in Tallinn" may well say where the talks are
             if _side_of_talks(governor):
                 return 1.5, f"{head.lower_} {governor.lemma_}", governor
             return 0.0, "", None
