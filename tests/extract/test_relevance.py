@@ -188,9 +188,9 @@ def test_a_page_that_names_no_conflict_must_speak_of_talks_at_the_top() -> None:
 @pytest.mark.model
 def test_one_countrys_coalition_talks_are_not_relevant(nlp: Language) -> None:
     text = (
-        "Talks to form a coalition government in Belgium broke down on Tuesday, four months "
-        "after the election, when the Flemish nationalists and the Socialists failed to "
-        "agree on the budget. The king asked a party leader to resume the negotiations."
+        "Negotiations on a new coalition government in Belgium broke down on Tuesday, four "
+        "months after the election, when the Flemish nationalists and the Socialists failed "
+        "to agree on the budget. The king asked a party leader to resume the negotiations."
     )
     relevant, _ = read(nlp, text, title="Belgian coalition talks collapse again")
     assert not relevant
