@@ -217,7 +217,7 @@ def _is_located(pobj: Token) -> bool:
 def _names_a_place(span: Span) -> bool:
     head = span.root
     if head.dep_ == "pobj" and head.head.lower_ == "of":
-        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of south Sudan"
+        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of Georgia"
     return head.dep_ in {"amod", "compound", "poss", "det"} and (
         head.head.lemma_.lower() in _PLACE_NOUNS
         or (head.head.lemma_.lower() == "summit" and head.dep_ == "compound")
@@ -258,8 +258,8 @@ MEDIATION_FORMS = frozenset(f for lemma in MEDIATION_LEMMAS for f in _inflection
     "facilitators",
     "hosts",
 }
-# Chairing and coordinating talks is the go-between's work ("the EU official who chairs
-# the talks", "the EU, the coordinator of the deal").
+# Chairing and coordinating talks is the go-between's work ("the OSCE diplomat who chairs
+# the sessions", "the OSCE, coordinator of the process").
 _CHAIRING = frozenset({"chair", "chairs", "chaired", "chairing", "coordinate", "coordinator"})
 # Nouns that carry a go-between role when a mediation word qualifies them:
 # "mediation efforts by X", "X's mediating role", "the Qatari mediation team".
@@ -342,7 +342,7 @@ _QUARRELS = frozenset({"dispute", "crisis", "rift", "row", "standoff", "feud"})
 
 
 def _works_to_settle(verb: Token) -> bool:
-    """ "X has worked to end the dispute", "X led efforts to resolve the crisis": a third
+    """ "X has worked hard to end the border row", "X led efforts to resolve the crisis": a third
     party's work on someone else's quarrel (a war a side fights is not a "dispute" here)."""
     if verb.lemma_.lower() not in _EFFORT_VERBS:
         return False
@@ -354,7 +354,7 @@ def _works_to_settle(verb: Token) -> bool:
             if lemma in _SETTLING and o.lemma_.lower() in _QUARRELS:
                 return True
             if lemma in _SEALING and any(c.lower_ == "between" for c in o.children):
-                return True  # "Qatar seeks to seal an accord between the junta and rebels"
+                return True  # "Zambia hopes to clinch a deal between the army and the rebels"
     return False
 
 
@@ -379,7 +379,7 @@ def _takes_up_mediation(verb: Token) -> bool:
                 g.dep_ in {"acl", "relcl", "prep"} and any(_is_mediation_word(t) for t in g.subtree)
                 for g in c.children
             ):
-                return True  # "accepted the mandate to facilitate"; not "accepted Oman's mediation"
+                return True  # "accepted a mandate to facilitate"; not "accepted Malta's mediation"
     return False
 
 
@@ -506,7 +506,7 @@ def mediation_cue(span: Span) -> bool:
         if dep == "nsubj" and _works_to_settle(head):
             return True  # "Brunei has led efforts to settle the maritime dispute"
         if dep == "nsubj" and _takes_up_mediation(head):
-            return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
+            return True  # "Canada becomes mediator", "X accepted a mandate to facilitate"
         if dep == "pobj" and head.lower_ == "with":
             if any(c.lower_ in {"along", "together"} for c in head.children):
                 token = head.head  # "Brunei, along with Japan, has spearheaded"

@@ -272,7 +272,7 @@ def substantial(parts: list[Token], trigger: Token) -> bool:
 
 
 def embedded_wh(token: Token) -> bool:
-    """ "where we want to be", "what Iranians want to hear": a wish inside a wh-clause
+    """ "where we hope to end up", "what voters wish to see": a wish inside a wh-clause
     is not a party's position."""
     if token.dep_ not in {"relcl", "ccomp", "advcl", "pcomp"}:
         return False

@@ -5,8 +5,8 @@ A condition is a trigger (a verb such as "demand" or "pledge", a noun such as
 would ...", "Y says any settlement must ...") plus the clause it governs.
 
 The party is found by syntax, in this order: an actor named in the trigger's subject or
-possessor; a person whose title ties them to an actor earlier in the article ("Kosovo
-Prime Minister Albin Kurti" makes a later "Kurti insists" Kosovo's); a generic noun
+possessor; a person whose title ties them to an actor earlier in the article ("Moldovan
+President Maia Sandu" makes a later "Sandu insists" Moldova's); a generic noun
 ("the army", "the opposition") standing for the actor it usually means; a pronoun, taken
 as the last speaker; and finally the subject of the reporting verb above the trigger.
 Markers refine the kind: "before"/"until"/"first" make a precondition, "in return"/"in
@@ -358,7 +358,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
                 for o in ch.children
                 if o.dep_ == "pobj"
             ]
-            subjects += [  # "the deadline set by ECOWAS"
+            subjects += [  # "the deadline set by SADC"
                 o
                 for acl in node.children
                 if acl.dep_ == "acl"
@@ -377,7 +377,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
             node = nxt  # "withdrawal remains their priority": the subject is the content
             continue
-        if nxt.lemma_ == "be":  # "X's central demand was that ...", "X said it was ready to"
+        if nxt.lemma_ == "be":  # "X's chief demand was that ...", "X said it was ready to"
             for ch in nxt.children:
                 if ch.dep_ == "nsubj" and ch.i != node.i:
                     name = _subject_party(ch, nxt, resolver)
@@ -547,7 +547,7 @@ def _deal_reached(noun: Token) -> bool:
 
 
 def _under_the_deal(token: Token) -> bool:
-    """ "Under the agreement, the LRA will assemble its fighters": a deal term."""
+    """ "Under the accord, the FARC will gather its fighters in camps": a deal term."""
     if token.pos_ != "VERB" or not any(
         c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "must"} for c in token.children
     ):
@@ -583,7 +583,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         return (party, "guarantee", parts) if party else None
     if _deal_term(token) or _under_the_deal(token):
         if _under_the_deal(token) and _routine_step(token):
-            return None  # "under the accord, talks will start on August 20": the calendar
+            return None  # "under the deal, talks will open on 5 May": the calendar
         parts = clause_of(token)
         if _under_the_deal(token):
             parts = [t for t in token.subtree if t.i >= _subject_start(token)]
@@ -609,7 +609,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         parts = sorted([*subject, token, *parts], key=lambda t: t.i)
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
         if passive and kind == "guarantee" and any(c.dep_ == "neg" for c in token.children):
-            return None  # "participants would not be treated equally": a grievance
+            return None  # "delegates would not be treated fairly": a grievance
         if kind == "demand" and _says_only(token):
             return None
         if kind == "demand" or passive:
@@ -670,7 +670,7 @@ def _earlier_owner(noun: Token, resolver: Resolver) -> str | None:
 
 
 def _routine(verb: Token) -> bool:
-    """ "Delegations will reconvene on Monday", "he would speak to reporters": plans and
+    """ "Delegations will reconvene on Monday", "she would brief journalists": plans and
     movements, not commitments; nor is anything whose subject is the talks themselves."""
     if verb.lemma_.lower() in cues()["condition_triggers"]["light_verbs"]:
         return True
@@ -688,7 +688,7 @@ def _says_only(verb: Token) -> bool:
 
 
 def _conditioned(verb: Token) -> bool:
-    """ "Talks would not resume unless ...": a condition rides on the routine verb."""
+    """ "The dialogue would not resume unless ...": a condition rides on the routine verb."""
     markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
     return any(t.lower_ in markers for t in verb.subtree if t.i > verb.i)
 
@@ -705,7 +705,7 @@ def _in_under_phrase(t: Token, verb: Token) -> bool:
 
 
 def _sibling_subject(token: Token, resolver: Resolver) -> str | None:
-    """ "He said Iran would continue ..., but would cease X": the parser hangs the second
+    """ "She said Chile would keep ..., but would stop X": the parser hangs the second
     verb on "said"; its subject is that of the first reported verb."""
     if token.dep_ != "conj" or token.head.lemma_ not in _REPORTING:
         return None
@@ -746,8 +746,8 @@ def find_conditions(doc: Doc) -> list[Clause]:
 
 
 def _without_echoes(found: list[Clause]) -> list[Clause]:
-    """A clause nested in a longer one of the same party and sentence ("China should join"
-    inside "that China should join the pact") says nothing new to the reader."""
+    """A clause nested in a longer one of the same party and sentence ("Peru should sign"
+    inside "that Peru should sign the treaty") says nothing new to the reader."""
     out = []
     for c in found:
         echo = any(

@@ -71,7 +71,7 @@ _BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", 
 
 
 def _speaker_head(root: Token) -> Token:
-    """ "Qatar's Minister of State ... announced": climb from the modifier to the noun."""
+    """ "Ghana's Deputy Foreign Minister ... announced": climb from the modifier to the noun."""
     node = root
     while node.dep_ in {"poss", "amod", "compound", "nmod", "det"} and node.head is not node:
         node = node.head

@@ -147,7 +147,7 @@ def _combat_kind(key: str, target: Token | None, kind: str | None) -> str | None
 
 
 def _antecedent(pronoun: Token) -> str | None:
-    """ "accused Pakistan of violating it", "Trump cancelled it": the nearest target noun
+    """ "accused Armenia of breaching it", "the premier scrapped it": the nearest target noun
     before the pronoun, in its sentence or the one before."""
     doc = pronoun.doc
     start = pronoun.sent.start
@@ -310,7 +310,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
                 if child.lower_ == "would" and _reported_past(node):
                     continue  # "announced Russia would halt participation": a decision
                 if kind == "deadlock" and child.lower_ in {"could", "can", "ca"} and _has_neg(node):
-                    continue  # "we couldn't conclude a deal": an inability, not a maybe
+                    continue  # "we could not reach an accord": an inability, not a maybe
                 return True
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
@@ -583,7 +583,7 @@ _ACHIEVING = frozenset({"make", "achieve", "report", "register", "record", "reac
 
 
 def _agreed_on(token: Token) -> bool:
-    """ "The sides agreed on the implementation annex": agreeing on something is a deal."""
+    """ "The parties agreed on the monitoring protocol": agreeing on something is a deal."""
     return token.lemma_.lower() == "agree" and any(
         c.dep_ == "prep"
         and c.lower_ in {"on", "upon"}

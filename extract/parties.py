@@ -141,7 +141,7 @@ def _unnamed_side_name(token: Token) -> str | None:
 def _add_unnamed_side(
     reading: Reading, score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
 ) -> None:
-    """ "Nepal's rebels called off the truce", "a deal with 40 opposition groups": a side
+    """ "Peru's guerrillas abandoned the truce", "a deal with 12 opposition groups": a side
     the article never names. Its references count for the named group when there is one
     (the rebels of an M23 story are M23); else the side enters under the article's own
     phrase, so that a state talking to unnamed rebels still has a counterpart."""

@@ -237,8 +237,8 @@ def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
 
 
 def _clause_time(token: Token) -> float:
-    """Down-weight a place whose own phrase looks ahead ("to meet again in Istanbul",
-    "the next round in Oman") or back ("an earlier round in Doha")."""
+    """Down-weight a place whose own phrase looks ahead ("to gather again in Lusaka",
+    "the next round in Arusha") or back ("a previous round in Maseru")."""
     for _ in range(4):
         words = {c.lower_ for c in token.children if c.dep_ in _TIME_DEPS}
         past = token.tag_ in {"VBD", "VBN"} and not words & _FUTURE_AUX
@@ -424,7 +424,7 @@ def venue_evidence(
         if actor and actor.form == "name" and actor.kind == "state":
             weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
         if span.label_ == "FAC":
-            weight *= 0.6  # "the Omani embassy in Rome": the town is the answer
+            weight *= 0.6  # "the Kenyan embassy in Lusaka": the town is the answer
         anchor = place_anchor(span.root)
         locality = anchor.i != span.root.i and anchor.lemma_ in SETTLEMENTS
         if locality:
