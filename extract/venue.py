@@ -205,7 +205,7 @@ def _there_for_talks(token: Token) -> bool:
 
 
 def _beside(gathering: Token) -> bool:
-    """ "ahead of the NATO summit", "before leaving for the G20 summit": another event in
+    """ "ahead of the NATO summit", "before heading to the G7 summit": another event in
     time, not the setting (as "on the sidelines of" or "during" it would be)."""
     if gathering.dep_ != "pobj":
         return False

@@ -118,7 +118,7 @@ def test_refusing_with_an_object_is_a_demand(nlp: Language) -> None:
 
 
 def test_ordinal_first_is_no_precondition(nlp: Language) -> None:
-    found = conditions(nlp, "Sudan agreed to uphold the truce first signed in May.")
+    found = conditions(nlp, "Sudan agreed to respect the ceasefire first signed in May.")
     assert ("Sudan", "guarantee") in {(p, k) for p, k, _ in found}
 
 
@@ -149,7 +149,7 @@ def test_deal_reached_to_do_something_is_an_undertaking(nlp: Language) -> None:
 
 
 def test_necessary_in_reported_speech_is_a_demand(nlp: Language) -> None:
-    text = "Cuba says it is first necessary to restore the consular services."
+    text = "Cuba says it is essential to restore the consular services first."
     found = conditions(nlp, text)
     assert any(
         p == "Cuba" and k in {"demand", "precondition"} and "consular" in t for p, k, t in found

@@ -199,7 +199,7 @@ def test_one_countrys_coalition_talks_are_not_relevant(nlp: Language) -> None:
 @pytest.mark.model
 def test_a_coalition_deal_to_end_unrest_stays_relevant(nlp: Language) -> None:
     text = (
-        "Kenya's government and the opposition signed a coalition deal on Thursday to end "
+        "Kenya's ruling party and the opposition sealed a coalition pact on Thursday to end "
         "weeks of violence after the disputed election, in talks mediated by the African "
         "Union. The two sides agreed to share power in a new cabinet."
     )

@@ -97,7 +97,7 @@ def test_the_town_of_a_name_the_model_does_not_know(nlp: Language) -> None:
 def test_the_summit_of_another_event_is_not_the_venue(nlp: Language) -> None:
     text = (
         "Peace talks between Ethiopia and Eritrea collapsed in Nairobi on Tuesday. The "
-        "Kenyan president then left for the G20 summit in Johannesburg, where he will "
+        "Kenyan president then flew on to a G20 summit in Johannesburg, where he will "
         "meet other leaders."
     )
     assert venue_of(nlp, text, sides=SIDES) == "Nairobi"
