@@ -200,11 +200,11 @@ def generics() -> dict[str, set[str]]:
     return out
 
 
-# "the junta in Niger", "the government in Kabul": a ruler placed in a country is that state.
+# "the junta in Guinea", "the government in Tbilisi": a ruler placed in a country is that state.
 _RULERS = frozenset(
     {"junta", "government", "regime", "authorities", "rulers", "leadership", "leaders", "military"}
 )
-# "the Nigerian capital", "the Qatari capital Doha", "the Swiss resort of Montreux".
+# "the Nigerian capital", "the Zambian capital Lusaka", "the Swiss resort of Montreux".
 _PLACE_NOUNS = frozenset({"capital", "city", "town", "resort", "village", "port", "province"})
 
 
