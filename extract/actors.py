@@ -551,7 +551,7 @@ def mediation_cue(span: Span) -> bool:
                 governor.lemma_.lower() in _ENVOYS
                 or (head.lower_ == "of" and governor.pos_ == "PROPN" and governor.dep_ == "pobj")
             ):  # "the Ministry of Foreign Affairs of Ghana": climb to the ministry
-                token = governor  # "an official with the EU, the coordinator of the deal"
+                token = governor  # "an envoy with the OSCE, the coordinator of the process"
                 continue
         if _as_mediation(token):
             return True  # "Norway as facilitator"

@@ -306,7 +306,7 @@ def _modal_kind(token: Token) -> str | None:
     if token.lemma_ == "have" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in token.children
     ):
-        return "demand"  # "X had to be recognised before ..."
+        return "demand"  # "X had to be accepted first ..."
     if any(
         c.dep_ == "acomp" and c.lower_ in {"negotiable", "essential", "indispensable"}
         for c in token.children
@@ -351,7 +351,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         subjects = [ch for ch in node.children if ch.dep_ in _SUBJECT_DEPS]
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
-            subjects += [  # "the demands of the armed groups"
+            subjects += [  # "the demands of the insurgents"
                 o
                 for ch in node.children
                 if ch.dep_ == "prep" and ch.lower_ == "of"
@@ -529,7 +529,7 @@ def _deal_term(token: Token) -> bool:
     if token.pos_ != "VERB" or token.lemma_.lower() not in c["deal_term_verbs"]:
         return False
     if any(ch.dep_ == "neg" for ch in token.children):
-        return False  # "the agreement did not include X": nothing X is bound to
+        return False  # "the accord does not require X": nothing X is bound to
     return any(
         ch.dep_ in {"nsubj", "nsubjpass"} and target_class(ch) in {"deal", "truce"}
         for ch in token.children

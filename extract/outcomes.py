@@ -40,7 +40,7 @@ def _related(token: Token) -> list[Token]:
                 out.extend(g for p in child.children if p.dep_ == "prep" for g in p.children)
         elif child.dep_ in {"prep", "agent", "prt"}:
             out.extend(g for g in child.children if g.dep_ == "pobj")
-            for inner in child.children:  # "pulled out of the process"
+            for inner in child.children:  # "pulled out of the dialogue"
                 if inner.dep_ == "prep" and child.lower_ in {"out", "away", "back"}:
                     out.extend(g for g in inner.children if g.dep_ == "pobj")
         elif child.dep_ == "xcomp":
