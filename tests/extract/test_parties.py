@@ -28,7 +28,7 @@ def roles(nlp: Language, text: str) -> dict[str, set[str]]:
         ("The envoy thanked Norway for its efforts to mediate the dispute.", "Norway"),
         ("He expressed gratitude to Oman for facilitating the indirect talks.", "Oman"),
         ("The accord followed mediation led by Kenyan President William Ruto.", "Kenya"),
-        ("The round ended despite mediation efforts by Qatar.", "Qatar"),
+        ("The meeting ended despite mediation efforts by Ghana.", "Ghana"),
         ("After months of contacts, Switzerland becomes mediator in the dispute.", "Switzerland"),
         ("Iceland accepted a mandate to facilitate the dialogue.", "Iceland"),
         ("The UN-backed talks resumed in Geneva on Monday.", "United Nations"),
@@ -133,7 +133,7 @@ def test_country_after_its_capital_is_a_place(nlp: Language) -> None:
     [
         ("Ghana, which has been leading efforts to mediate the talks, hosted them.", "Ghana"),
         ("The dialogue takes place under the initiative of the AU.", "African Union"),
-        ("Oman has worked to end the dispute between its two neighbours.", "Oman"),
+        ("Oman has worked to end the row between its two neighbours.", "Oman"),
     ],
 )
 def test_more_go_between_syntax(nlp: Language, text: str, mediator: str) -> None:
