@@ -200,11 +200,11 @@ def generics() -> dict[str, set[str]]:
     return out
 
 
-# "the junta in Niger", "the government in Kabul": a ruler placed in a country is that state.
+# "the junta in Guinea", "the government in Tbilisi": a ruler placed in a country is that state.
 _RULERS = frozenset(
     {"junta", "government", "regime", "authorities", "rulers", "leadership", "leaders", "military"}
 )
-# "the Nigerian capital", "the Qatari capital Doha", "the Swiss resort of Crans-Montana".
+# "the Nigerian capital", "the Zambian capital Lusaka", "the Swiss resort of Montreux".
 _PLACE_NOUNS = frozenset({"capital", "city", "town", "resort", "village", "port", "province"})
 
 
@@ -217,7 +217,7 @@ def _is_located(pobj: Token) -> bool:
 def _names_a_place(span: Span) -> bool:
     head = span.root
     if head.dep_ == "pobj" and head.head.lower_ == "of":
-        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of south Sudan"
+        return head.head.head.lemma_.lower() in _PLACE_NOUNS  # "the capital of Georgia"
     return head.dep_ in {"amod", "compound", "poss", "det"} and (
         head.head.lemma_.lower() in _PLACE_NOUNS
         or (head.head.lemma_.lower() == "summit" and head.dep_ == "compound")
@@ -258,8 +258,8 @@ MEDIATION_FORMS = frozenset(f for lemma in MEDIATION_LEMMAS for f in _inflection
     "facilitators",
     "hosts",
 }
-# Chairing and coordinating talks is the go-between's work ("the EU official who chairs
-# the talks", "the EU, the coordinator of the deal").
+# Chairing and coordinating talks is the go-between's work ("the OSCE diplomat who chairs
+# the sessions", "the OSCE, coordinator of the process").
 _CHAIRING = frozenset({"chair", "chairs", "chaired", "chairing", "coordinate", "coordinator"})
 # Nouns that carry a go-between role when a mediation word qualifies them:
 # "mediation efforts by X", "X's mediating role", "the Qatari mediation team".
@@ -342,7 +342,7 @@ _QUARRELS = frozenset({"dispute", "crisis", "rift", "row", "standoff", "feud"})
 
 
 def _works_to_settle(verb: Token) -> bool:
-    """ "X has worked to end the dispute", "X led efforts to resolve the crisis": a third
+    """ "X has worked hard to end the border row", "X led efforts to resolve the crisis": a third
     party's work on someone else's quarrel (a war a side fights is not a "dispute" here)."""
     if verb.lemma_.lower() not in _EFFORT_VERBS:
         return False
@@ -354,7 +354,7 @@ def _works_to_settle(verb: Token) -> bool:
             if lemma in _SETTLING and o.lemma_.lower() in _QUARRELS:
                 return True
             if lemma in _SEALING and any(c.lower_ == "between" for c in o.children):
-                return True  # "Qatar seeks to seal an accord between the junta and rebels"
+                return True  # "Zambia hopes to clinch a deal between the army and the rebels"
     return False
 
 
@@ -379,13 +379,13 @@ def _takes_up_mediation(verb: Token) -> bool:
                 g.dep_ in {"acl", "relcl", "prep"} and any(_is_mediation_word(t) for t in g.subtree)
                 for g in c.children
             ):
-                return True  # "accepted the mandate to facilitate"; not "accepted Oman's mediation"
+                return True  # "accepted a mandate to facilitate"; not "accepted Malta's mediation"
     return False
 
 
 def _relative_mediates(clause: Token) -> bool:
-    """ "Algeria, which has been leading international efforts to mediate the talks": a
-    mediating verb inside the relative clause, unless the clause refuses it."""
+    """ "Ghana, which has spent months trying to mediate between the two": a mediating
+    verb inside the relative clause, unless the clause refuses it."""
     if any(c.dep_ == "neg" for c in clause.children) or clause.lemma_ in {"reject", "refuse"}:
         return False
     return any(t.pos_ == "VERB" and _is_mediation_word(t) for t in clause.subtree)
@@ -443,8 +443,8 @@ _THANKING = frozenset(
 
 
 def _thanked_for_mediating(token: Token) -> bool:
-    """ "thanked Qatar and Türkiye for facilitating the talks", "gratitude to Qatar for its
-    mediation": the one thanked for go-between work is the go-between."""
+    """ "thanked Ghana and Zambia for facilitating the dialogue", "gratitude to Botswana
+    for its mediation": the one thanked for go-between work is the go-between."""
     governor = token.head
     if token.dep_ == "pobj" and governor.lower_ == "to":
         governor = governor.head
@@ -502,14 +502,14 @@ def mediation_cue(span: Span) -> bool:
         if dep == "nsubj" and head.lemma_ in _ROLE_VERBS and _role_object_is_mediation(head):
             return True  # "X will act as intermediary", "X took part in the mediation"
         if dep == "nsubj" and _meets_separately(head):
-            return True  # "Borrell held separate meetings with Kurti and Vucic"
+            return True  # "the envoy held separate meetings with each leader"
         if dep == "nsubj" and _works_to_settle(head):
-            return True  # "Kuwait has spearheaded efforts to resolve the Gulf dispute"
+            return True  # "Brunei has led efforts to settle the maritime dispute"
         if dep == "nsubj" and _takes_up_mediation(head):
-            return True  # "Canada becomes mediator", "X accepted the mandate to facilitate"
+            return True  # "Canada becomes mediator", "X accepted a mandate to facilitate"
         if dep == "pobj" and head.lower_ == "with":
             if any(c.lower_ in {"along", "together"} for c in head.children):
-                token = head.head  # "Kuwait, along with the United States, has spearheaded"
+                token = head.head  # "Brunei, along with Japan, has spearheaded"
                 continue
             if head.head.lower_ in {"along", "together"}:
                 governor = head.head.head
@@ -522,7 +522,7 @@ def mediation_cue(span: Span) -> bool:
                 token = governor
                 continue
         if dep == "pobj" and head.lower_ in {"including", "like", "as"}:
-            token = head.head  # "countries, including Norway, who will act as facilitators"
+            token = head.head  # "states, including Iceland, that will serve as facilitators"
             continue
         if _thanked_for_mediating(token):
             return True  # "thanked Qatar for its efforts to mediate"
@@ -533,7 +533,7 @@ def mediation_cue(span: Span) -> bool:
                 and governor.lemma_.lower() in _LEADING_VERBS
                 and _is_mediation_word(governor.head)
             ):
-                return True  # "mediation led by Malaysian Prime Minister Anwar"
+                return True  # "mediation led by Kenyan Foreign Minister Mudavadi"
             if _is_mediating_head(governor) and not (
                 head.lower_ == "with" and governor.pos_ == "VERB"
             ):
@@ -550,8 +550,8 @@ def mediation_cue(span: Span) -> bool:
             if head.lower_ in {"with", "of", "from"} and (
                 governor.lemma_.lower() in _ENVOYS
                 or (head.lower_ == "of" and governor.pos_ == "PROPN" and governor.dep_ == "pobj")
-            ):  # "the Ministry of Defence of Malaysia": climb to the ministry
-                token = governor  # "an official with the EU, the coordinator of the deal"
+            ):  # "the Ministry of Foreign Affairs of Ghana": climb to the ministry
+                token = governor  # "an envoy with the OSCE, the coordinator of the process"
                 continue
         if _as_mediation(token):
             return True  # "Norway as facilitator"
@@ -612,8 +612,8 @@ class ActorFinder:
         return next((a for a, state in self.local.get(key, []) if state in states), None)
 
     def _shared_head(self, doc: Doc, m: Mention, mentions: list[Mention]) -> Mention:
-        """ "the Greek and Turkish Cypriot delegations": the first conjunct shares the
-        second one's last word, so "Greek" here is "Greek Cypriot", not Greece."""
+        """ "Greek and Turkish Cypriot negotiators": the first conjunct shares the second
+        one's last word, so "Greek" here is "Greek Cypriot", not Greece."""
         start = m.start + 1 if doc[m.start].lower_ == "the" else m.start  # "the Greek"
         if m.end - start != 1:
             return m
@@ -636,10 +636,10 @@ def _out_of_office(actor: Actor, published: tuple[int, int] | None) -> bool:
 
 
 def affiliations(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
-    """Person -> actor, from titles inside the person's own noun phrase: "Pakistan's
-    Defence Minister Khawaja Asif", "Turkish Cypriot leader Ersin Tatar", "Kurti,
-    Kosovo's prime minister". The full name, its first and its last word are keys, since
-    later references use one of them; a key claimed by two actors is dropped."""
+    """Person -> actor, from titles inside the person's own noun phrase: "Kenya's Foreign
+    Minister Musalia Mudavadi", "Moldovan President Maia Sandu", "Stubb, Finland's
+    president". The full name, its first and its last word are keys, since later
+    references use one of them; a key claimed by two actors is dropped."""
     by_start = {m.start: m for m in mentions if m.role != "place"}
     claims: dict[str, set[str]] = {}
     for ent in doc.ents:

@@ -188,8 +188,8 @@ def _if_clause(verb: Token) -> bool:
 
 
 def _listed_content(noun: Token) -> list[Token]:
-    """ "The demands include X and Y", "X is part of the demands of Y", "demands range
-    from X to Y": the content sits around the noun, not under it."""
+    """ "The demands include X and Y", "X is one of the demands of Y", "demands
+    range from X to Y": the content sits around the noun, not under it."""
     head = noun.head
     out: list[Token] = []
     if noun.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ in {
@@ -272,7 +272,7 @@ def substantial(parts: list[Token], trigger: Token) -> bool:
 
 
 def embedded_wh(token: Token) -> bool:
-    """ "where we want to be", "what Iranians want to hear": a wish inside a wh-clause
+    """ "where we hope to end up", "what voters wish to see": a wish inside a wh-clause
     is not a party's position."""
     if token.dep_ not in {"relcl", "ccomp", "advcl", "pcomp"}:
         return False

@@ -5,8 +5,8 @@ A condition is a trigger (a verb such as "demand" or "pledge", a noun such as
 would ...", "Y says any settlement must ...") plus the clause it governs.
 
 The party is found by syntax, in this order: an actor named in the trigger's subject or
-possessor; a person whose title ties them to an actor earlier in the article ("Kosovo
-Prime Minister Albin Kurti" makes a later "Kurti insists" Kosovo's); a generic noun
+possessor; a person whose title ties them to an actor earlier in the article ("Moldovan
+President Maia Sandu" makes a later "Sandu insists" Moldova's); a generic noun
 ("the army", "the opposition") standing for the actor it usually means; a pronoun, taken
 as the last speaker; and finally the subject of the reporting verb above the trigger.
 Markers refine the kind: "before"/"until"/"first" make a precondition, "in return"/"in
@@ -137,7 +137,7 @@ class Resolver:
         return None
 
     def _owner_before(self, phrase: Token) -> str | None:
-        """ "... US President Donald Trump, with his administration insisting": a possessed
+        """ "... Argentine President Javier Milei, with his government insisting": a possessed
         "administration" or "government" is that of the last actor named before it in the
         sentence."""
         if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in phrase.children):
@@ -189,7 +189,7 @@ def _trigger_kind(token: Token) -> str | None:
             if key in {"favour", "favor"} and not (
                 token.head.lower_ == "in" and any(c.lower_ == "of" for c in token.children)
             ):
-                continue  # "in favour of signing a formal truce"
+                continue  # "in favour of concluding a written truce"
             if key == "interested" and not _keen_on(token):
                 continue
             if key == "hope" and token.pos_ == "NOUN" and not _has_particle(token):
@@ -212,8 +212,8 @@ _STRIVE = frozenset({"fail", "try", "seek", "attempt", "aim", "struggle", "push"
 
 def _sought(token: Token) -> str | None:
     """Demands stated through what the other side will not do or what a party could not
-    obtain: "accusing Kabul of refusing to act against militants", "failed to get a
-    written commitment from Kabul"; and a refusal to meet, the terms on which a party
+    obtain: "accusing Tiraspol of refusing to free the detainees", "failed to secure a
+    binding pledge from Tiraspol"; and a refusal to meet, the terms on which a party
     talks."""
     if token.pos_ != "VERB":
         return None
@@ -225,7 +225,7 @@ def _sought(token: Token) -> str | None:
     if lemma in {"refuse", "decline"} and token.dep_ != "pcomp":
         talks = {"meet", "negotiate", "talk", "sit", "engage", "attend", "join", "resume"}
         if any(c.dep_ == "xcomp" and c.lemma_.lower() in talks for c in token.children):
-            return "precondition"  # "Iran has refused to meet U.S. negotiators directly"
+            return "precondition"  # "Tbilisi has declined to sit down with Sukhumi's team"
     if lemma in {"get", "obtain", "secure", "extract", "win"} and token.dep_ == "xcomp":
         if token.head.lemma_.lower() in _STRIVE and any(c.dep_ == "dobj" for c in token.children):
             return "demand"
@@ -233,8 +233,8 @@ def _sought(token: Token) -> str | None:
 
 
 def _keen_on(adj: Token) -> bool:
-    """ "Moscow is interested in building the process on the 1956 declaration": a way
-    forward a party puts to the other; "not interested in a phased approach" is none."""
+    """ "Tokyo is interested in basing the talks on the old treaty": a way forward a party
+    puts to the other; "not interested in a step-by-step deal" is none."""
     negated = any(c.dep_ == "neg" for c in (*adj.children, *adj.head.children))
     doing = any(
         c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children)
@@ -291,7 +291,7 @@ def _modal_kind(token: Token) -> str | None:
     if token.pos_ not in {"VERB", "AUX"} or token.dep_ not in {"ccomp", "conj"}:
         return None
     head = token.head if token.dep_ == "ccomp" else token.head.head
-    if token.pos_ == "AUX":  # "we say it is first necessary to resolve X"
+    if token.pos_ == "AUX":  # "we believe it is essential to settle X before anything"
         needed = any(
             c.dep_ == "acomp" and c.lower_ in {"necessary", "essential", "vital", "imperative"}
             for c in token.children
@@ -306,7 +306,7 @@ def _modal_kind(token: Token) -> str | None:
     if token.lemma_ == "have" and any(
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in token.children
     ):
-        return "demand"  # "X had to be recognised before ..."
+        return "demand"  # "X had to be accepted first ..."
     if any(
         c.dep_ == "acomp" and c.lower_ in {"negotiable", "essential", "indispensable"}
         for c in token.children
@@ -351,14 +351,14 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         subjects = [ch for ch in node.children if ch.dep_ in _SUBJECT_DEPS]
         if node.pos_ == "NOUN":
             subjects += [ch for ch in node.children if ch.dep_ in {"amod", "compound"}]
-            subjects += [  # "the demands of the armed groups"
+            subjects += [  # "the demands of the insurgents"
                 o
                 for ch in node.children
                 if ch.dep_ == "prep" and ch.lower_ == "of"
                 for o in ch.children
                 if o.dep_ == "pobj"
             ]
-            subjects += [  # "the deadline set by ECOWAS"
+            subjects += [  # "the deadline set by SADC"
                 o
                 for acl in node.children
                 if acl.dep_ == "acl"
@@ -377,7 +377,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
         if node.dep_ in {"attr", "acomp"} and node.pos_ == "NOUN":
             node = nxt  # "withdrawal remains their priority": the subject is the content
             continue
-        if nxt.lemma_ == "be":  # "X's central demand was that ...", "X said it was ready to"
+        if nxt.lemma_ == "be":  # "X's chief demand was that ...", "X said it was ready to"
             for ch in nxt.children:
                 if ch.dep_ == "nsubj" and ch.i != node.i:
                     name = _subject_party(ch, nxt, resolver)
@@ -388,7 +388,7 @@ def _party(token: Token, resolver: Resolver, kind: str) -> str | None:
 
 
 def _ordinal_first(t: Token) -> bool:
-    """ "the truce first brokered in Doha", "the first meeting": an ordinal, not the
+    """ "the ceasefire first agreed in Arusha", "the first meeting": an ordinal, not the
     "first" of "disarm first"."""
     return t.lower_ == "first" and (t.dep_ != "advmod" or t.head.tag_ in {"VBN", "VBD"})
 
@@ -529,7 +529,7 @@ def _deal_term(token: Token) -> bool:
     if token.pos_ != "VERB" or token.lemma_.lower() not in c["deal_term_verbs"]:
         return False
     if any(ch.dep_ == "neg" for ch in token.children):
-        return False  # "the agreement did not include X": nothing X is bound to
+        return False  # "the accord does not require X": nothing X is bound to
     return any(
         ch.dep_ in {"nsubj", "nsubjpass"} and target_class(ch) in {"deal", "truce"}
         for ch in token.children
@@ -547,7 +547,7 @@ def _deal_reached(noun: Token) -> bool:
 
 
 def _under_the_deal(token: Token) -> bool:
-    """ "Under the agreement, the LRA will assemble its fighters": a deal term."""
+    """ "Under the accord, the FARC will gather its fighters in camps": a deal term."""
     if token.pos_ != "VERB" or not any(
         c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "must"} for c in token.children
     ):
@@ -583,7 +583,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         return (party, "guarantee", parts) if party else None
     if _deal_term(token) or _under_the_deal(token):
         if _under_the_deal(token) and _routine_step(token):
-            return None  # "under the accord, talks will start on August 20": the calendar
+            return None  # "under the deal, talks will open on 5 May": the calendar
         parts = clause_of(token)
         if _under_the_deal(token):
             parts = [t for t in token.subtree if t.i >= _subject_start(token)]
@@ -609,7 +609,7 @@ def _read_trigger(token: Token, resolver: Resolver) -> tuple[str, str, list[Toke
         parts = sorted([*subject, token, *parts], key=lambda t: t.i)
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
         if passive and kind == "guarantee" and any(c.dep_ == "neg" for c in token.children):
-            return None  # "participants would not be treated equally": a grievance
+            return None  # "delegates would not be treated fairly": a grievance
         if kind == "demand" and _says_only(token):
             return None
         if kind == "demand" or passive:
@@ -670,7 +670,7 @@ def _earlier_owner(noun: Token, resolver: Resolver) -> str | None:
 
 
 def _routine(verb: Token) -> bool:
-    """ "Delegations will reconvene on Monday", "he would speak to reporters": plans and
+    """ "Delegations will reconvene on Monday", "she would brief journalists": plans and
     movements, not commitments; nor is anything whose subject is the talks themselves."""
     if verb.lemma_.lower() in cues()["condition_triggers"]["light_verbs"]:
         return True
@@ -688,7 +688,7 @@ def _says_only(verb: Token) -> bool:
 
 
 def _conditioned(verb: Token) -> bool:
-    """ "Talks would not resume unless ...": a condition rides on the routine verb."""
+    """ "The dialogue would not resume unless ...": a condition rides on the routine verb."""
     markers = cues()["condition_triggers"]["precondition_markers"] | {"if", "provided"}
     return any(t.lower_ in markers for t in verb.subtree if t.i > verb.i)
 
@@ -705,7 +705,7 @@ def _in_under_phrase(t: Token, verb: Token) -> bool:
 
 
 def _sibling_subject(token: Token, resolver: Resolver) -> str | None:
-    """ "He said Iran would continue ..., but would cease X": the parser hangs the second
+    """ "She said Chile would keep ..., but would stop X": the parser hangs the second
     verb on "said"; its subject is that of the first reported verb."""
     if token.dep_ != "conj" or token.head.lemma_ not in _REPORTING:
         return None
@@ -746,8 +746,8 @@ def find_conditions(doc: Doc) -> list[Clause]:
 
 
 def _without_echoes(found: list[Clause]) -> list[Clause]:
-    """A clause nested in a longer one of the same party and sentence ("China should join"
-    inside "that China should join the pact") says nothing new to the reader."""
+    """A clause nested in a longer one of the same party and sentence ("Peru should sign"
+    inside "that Peru should sign the treaty") says nothing new to the reader."""
     out = []
     for c in found:
         echo = any(

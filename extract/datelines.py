@@ -1,7 +1,7 @@
-"""The dateline of a news page ("DOHA, Oct 19 (Reuters) -", "KABUL/ISLAMABAD:", "Shafaq
-News – Doha"): where the reporter files from, which venue.py counts as weak evidence of
-the venue. Kicker words ("EXCLUSIVE:", "Analysis:") and a side's own name before a colon
-are not datelines."""
+"""The dateline of a news page ("LUSAKA, May 2 (Reuters) -", "ARUSHA/MASERU:", "The
+Namibian – Windhoek"): where the reporter files from, which venue.py counts as weak
+evidence of the venue. Kicker words ("EXCLUSIVE:", "Analysis:") and a side's own name
+before a colon are not datelines."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from spacy.tokens import Doc
 from extract.parties import Reading
 from extract.places import NOT_PLACES, known_actor, pretty_name
 
-# "ISTANBUL —", "HAVANA, Feb 6 (Reuters) -", "KABUL/ISLAMABAD:", "Maputo —",
-# "CRANS MONTANA (Switzerland) •", "Riyadh, Saudi Arabia –", "April 19, 2025 – Rome, Italy:"
+# "TALLINN —", "WINDHOEK, Mar 3 (Reuters) -", "ARUSHA/LUSAKA:", "Maseru —",
+# "MONTREUX (Switzerland) •", "Salalah, Oman –", "June 4, 2025 – Praia, Cape Verde:"
 _SEP = r"(?:—|–|-{1,2}|•|:)"
 _NAME = r"[A-Z][\w'’\-\.]*(?: [A-Z][\w'’\-\.]*){0,3}"
 _DATELINE = re.compile(
@@ -31,7 +31,7 @@ _KICKERS = frozenset(
     politics business sport sports latest feature review editor note source read more
     listen advertisement""".split()
 )
-# "Shafaq News – Doha": an agency line that ends with the place.
+# "The Namibian – Windhoek": an agency line that ends with the place.
 _AGENCY_LINE = re.compile(
     r"^[ \t]*(?:(?:date\s+)?\d{4}-\d{2}-\d{2}\s+)?[A-Z][\w .]{1,40}\s+(?:—|–|-)\s+"
     r"(?P<places>[A-Z][\w'’\-]+)[ \t]*$",
@@ -58,7 +58,7 @@ def dateline_places(reading: Reading, parties: set[str]) -> list[str]:
             offset += len(part.group(0)) - len(part.group(0).lstrip(" ."))
             if _is_dateline_place(doc, offset, name, kicker):
                 found.append(pretty_name(name))
-        # "Mozambique: ..." is a kicker naming a side; the dateline may follow.
+        # "Namibia: ..." is a kicker naming a side; the dateline may follow.
         if any(
             not ((a := known_actor(f)) and a.form == "name" and a.canonical in parties)
             for f in found

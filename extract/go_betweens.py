@@ -71,7 +71,7 @@ _BOTH = re.compile(r"\b(both|the two) (sides|parties|countries|delegations)\b", 
 
 
 def _speaker_head(root: Token) -> Token:
-    """ "Qatar's Minister of State ... announced": climb from the modifier to the noun."""
+    """ "Ghana's Deputy Foreign Minister ... announced": climb from the modifier to the noun."""
     node = root
     while node.dep_ in {"poss", "amod", "compound", "nmod", "det"} and node.head is not node:
         node = node.head
@@ -93,7 +93,7 @@ def _announcing_speaker(head: Token) -> bool:
     verb = head.head.head
     if verb.lemma_.lower() in _ANNOUNCING:
         return True
-    # "in a statement issued by the Norwegian government, the two parties ..."
+    # "in a communique released by the Icelandic foreign ministry, both delegations ..."
     return verb.lemma_.lower() in {"issue", "release", "publish"} and verb.head.lemma_.lower() in {
         "statement",
         "communique",
@@ -103,8 +103,8 @@ def _announcing_speaker(head: Token) -> bool:
 
 
 def find_announcers(reading: Reading, leading: list[str]) -> set[str]:
-    """A state or body that announces what both sides did ("Qatar's foreign ministry said
-    both sides agreed", "as revealed by Togo's foreign minister") speaks for talks it is
+    """A state or body that announces what both sides did ("Ghana's foreign ministry said
+    both sides agreed", "as revealed by Zambia's foreign minister") speaks for talks it is
     not a side of: the go-between's voice. `leading` are the strongest candidates; the
     two of them other than the speaker must be named in the sentence."""
     if len(leading) < 2:

@@ -40,7 +40,7 @@ def _related(token: Token) -> list[Token]:
                 out.extend(g for p in child.children if p.dep_ == "prep" for g in p.children)
         elif child.dep_ in {"prep", "agent", "prt"}:
             out.extend(g for g in child.children if g.dep_ == "pobj")
-            for inner in child.children:  # "pulled out of the process"
+            for inner in child.children:  # "pulled out of the dialogue"
                 if inner.dep_ == "prep" and child.lower_ in {"out", "away", "back"}:
                     out.extend(g for g in inner.children if g.dep_ == "pobj")
         elif child.dep_ == "xcomp":
@@ -60,7 +60,7 @@ def _related(token: Token) -> list[Token]:
 
 
 _SHARE_NOUNS = frozenset({"participation", "involvement", "part", "membership", "role"})
-# "concluded a new set of agreements": the quantity is not what was concluded
+# "signed a fresh package of accords": the quantity is not what was signed
 _QUANTITY_NOUNS = frozenset({"set", "series", "package", "number", "pair", "raft", "batch"})
 
 _CLASSES = ("truce", "deal", "talk")  # the more specific reading first
@@ -147,7 +147,7 @@ def _combat_kind(key: str, target: Token | None, kind: str | None) -> str | None
 
 
 def _antecedent(pronoun: Token) -> str | None:
-    """ "accused Pakistan of violating it", "Trump cancelled it": the nearest target noun
+    """ "accused Armenia of breaching it", "the premier scrapped it": the nearest target noun
     before the pronoun, in its sentence or the one before."""
     doc = pronoun.doc
     start = pronoun.sent.start
@@ -199,7 +199,7 @@ def is_negated(token: Token) -> bool:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in {"no", "neither"}):
                 return True
             if child.dep_ in {"preconj", "cc"} and child.lower_ in {"neither", "nor"}:
-                return True  # "decided neither to sign nor to continue"
+                return True  # "chose neither to ratify nor to walk away"
         if node is not token and node.pos_ in {"NOUN", "PROPN"}:
             break
         if _own_conjunct(node):
@@ -298,7 +298,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
         any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         and token.head.lemma_ == "be"
     ):
-        return True  # "was to be signed by Aug. 18": planned, not done
+        return True  # "was to be initialled by March 3": planned, not done
     future_ok = kind in {"scheduled"}
     if not future_ok and _is_purpose(token):
         return True
@@ -310,7 +310,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
                 if child.lower_ == "would" and _reported_past(node):
                     continue  # "announced Russia would halt participation": a decision
                 if kind == "deadlock" and child.lower_ in {"could", "can", "ca"} and _has_neg(node):
-                    continue  # "we couldn't conclude a deal": an inability, not a maybe
+                    continue  # "we could not reach an accord": an inability, not a maybe
                 return True
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
@@ -417,7 +417,7 @@ def find_events(
                 if key == "conclude" and cls == "talk" and _object_is_talk(token):
                     kind = "agreement"  # "concluded the negotiations": the text is agreed
                 if kind == "agreement" and _stops_fighting(target):
-                    kind = "ceasefire"  # "signed an agreement to cease hostilities"
+                    kind = "ceasefire"  # "reached a deal to halt the fighting"
                 if kind == "agreement" and _is_framework(token):
                     kind = "progress"  # a framework is a step, not the deal
                 if kind is None and _agreed_on(token):
@@ -583,7 +583,7 @@ _ACHIEVING = frozenset({"make", "achieve", "report", "register", "record", "reac
 
 
 def _agreed_on(token: Token) -> bool:
-    """ "The sides agreed on the implementation annex": agreeing on something is a deal."""
+    """ "The parties agreed on the monitoring protocol": agreeing on something is a deal."""
     return token.lemma_.lower() == "agree" and any(
         c.dep_ == "prep"
         and c.lower_ in {"on", "upon"}
@@ -633,7 +633,7 @@ def _talks_as_subject(token: Token) -> bool:
 
 def _planned(token: Token, key: str, kind: str) -> str:
     """Talks or a signing that were agreed, announced or set are scheduled: "agreed to
-    start negotiations", "the agreement to enter a formal process", "agreed to sign the
+    start negotiations", "the agreement to open a formal dialogue", "agreed to sign the
     accord on Thursday", "X and Y to meet"."""
     decided = (
         token.dep_ in {"xcomp", "advcl", "acl"}
@@ -662,7 +662,7 @@ def _future(token: Token) -> bool:
         and token.dep_ in {"acl", "relcl"}
         and token.sent.start_char < token.doc._.headline_end
     ):
-        return True  # "Foreign ministers to meet in Baghdad" (headline)
+        return True  # "Defence chiefs to meet in Tashkent" (headline)
     for node in chain(token, 2):
         for child in node.children:
             if child.dep_ in {"aux", "auxpass"} and child.lower_ in {"will", "would", "'ll"}:
@@ -694,7 +694,7 @@ def _recalled_nouns(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
                 or token.text[0].isupper()
             )
             recalled = token.dep_ == "nsubj" and is_background(token.head, token.doc._.published)
-            named = named or recalled  # "before a peace accord ended the war in 1992"
+            named = named or recalled  # "until a peace deal ended the insurgency in 1998"
             if named and (sent.start, "agreement") not in seen and not is_negated(token):
                 seen.add((sent.start, "agreement"))
                 events.append(Cue("agreement", False, 0.4, sent, token.i))

@@ -81,7 +81,7 @@ def party_scores(
         if m.form == "person":
             weight *= 0.5  # "Trump said" often comments on talks others hold
         if _comments(root):
-            weight *= 0.4  # "the French foreign minister expressed hope that the talks ..."
+            weight *= 0.4  # "Italy's foreign minister voiced hope the negotiations ..."
         score[m.canonical] += weight
     _add_people(doc, score, mediated)
     text = doc.text
@@ -141,7 +141,7 @@ def _unnamed_side_name(token: Token) -> str | None:
 def _add_unnamed_side(
     reading: Reading, score: Counter[str], kinds: dict[str, str], mediated: Counter[str]
 ) -> None:
-    """ "Nepal's rebels called off the truce", "a deal with 40 opposition groups": a side
+    """ "Peru's guerrillas abandoned the truce", "a deal with 12 opposition groups": a side
     the article never names. Its references count for the named group when there is one
     (the rebels of an M23 story are M23); else the side enters under the article's own
     phrase, so that a state talking to unnamed rebels still has a counterpart."""
@@ -274,7 +274,7 @@ def _add_people(doc: Doc, score: Counter[str], mediated: Counter[str]) -> None:
             continue
         actor = people[token.text]
         if mediation_cue(doc[token.i : token.i + 1]):
-            mediated[actor] += 1  # "Albusaidi, who has mediated the talks"
+            mediated[actor] += 1  # "Ahtisaari, who has mediated between the sides"
         elif not mediated[actor]:
             score[actor] += 1.5 if any(target_class(t) for t in token.sent) else 1.0
 
@@ -351,7 +351,7 @@ def _generic_map(
         if opposition:
             out["opposition"] = opposition
     if groups:
-        out[NONSTATE] = groups[0]  # "talks between the government and the rebels"
+        out[NONSTATE] = groups[0]  # "talks between the army and the insurgents"
     return out
 
 
@@ -393,7 +393,7 @@ _JOINT_VERBS = frozenset(
 
 
 def _represented(token: Token) -> Token:
-    """ "the leaders of Finland, Sweden and Türkiye met": the sides behind the envoys."""
+    """ "the leaders of Chile, Peru and Bolivia met": the sides behind the envoys."""
     if token.lemma_.lower() in _SIDE_HEADS | {"leader", "official", "delegation"}:
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):

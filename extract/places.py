@@ -1,8 +1,8 @@
 """Candidate places in an article and what is known about them: spaCy's place entities,
 the gazetteer's states and capitals, bare names where only a place can stand ("the town of
-X", "talks in X"), capitals named by their country ("the Qatari capital"), acronyms ("the
-Demilitarized Zone (DMZ)"), the larger place a place lies in and the state it is said to be
-in. Which of them is the venue is venue.py's question."""
+X", "talks in X"), capitals named by their country ("the Zambian capital"), acronyms ("the
+Administrative Boundary Line (ABL)"), the larger place a place lies in and the state it is
+said to be in. Which of them is the venue is venue.py's question."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.actors import Actor, gazetteer
 
-# Nouns for the meeting itself, so that "the Doha talks" is a venue and "the Pyongyang
-# negotiator" or "the Caracas delegation" is not.
+# Nouns for the meeting itself, so that "the Lusaka talks" is a venue and "the Tallinn
+# negotiator" or "the Windhoek delegation" is not.
 MEETING_NOUNS = frozenset(
     {
         "talk",
@@ -34,7 +34,7 @@ MEETING_NOUNS = frozenset(
     }
 )
 
-# Words spaCy's small model tags as places in capitalised text ("Corps Commander-level
+# Words spaCy's small model tags as places in capitalised text ("Deputy Minister-level
 # talks", "Peace Talks").
 NOT_PLACES = frozenset(
     {
@@ -77,8 +77,8 @@ NOT_PLACES = frozenset(
         "secretary",
     }
 )
-# Nouns that stand for a place named after "of" or in apposition: "the Saudi city of
-# al-Ula", "the capital, Nay Pyi Taw", "the truce village of Panmunjom".
+# Nouns that stand for a place named after "of" or in apposition: "the Omani city of
+# Salalah", "the capital, Windhoek".
 PLACE_NOUNS = frozenset(
     {
         "city",
@@ -119,7 +119,7 @@ POSSESSIVE = re.compile(r"['’ʼ]s$")
 
 @lru_cache(maxsize=1)
 def capitals() -> dict[str, str]:
-    """Canonical state -> its capital, so that "the Qatari capital" can be named."""
+    """Canonical state -> its capital, so that "the Zambian capital" can be named."""
     import countryinfo
 
     table = gazetteer()
@@ -139,7 +139,7 @@ def capitals() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
-    """ "Cambodian", "Afghans": peoples, which the model sometimes tags as proper nouns."""
+    """ "Chilean", "Uzbeks": peoples, which the model sometimes tags as proper nouns."""
     import countryinfo
 
     out: set[str] = set()
@@ -160,7 +160,7 @@ def known_actor(name: str) -> Actor | None:
 
 
 def pretty_name(name: str) -> str:
-    """DOHA -> Doha, CRANS-MONTANA -> Crans-Montana; 'the' is dropped."""
+    """LUSAKA -> Lusaka, BADEN-BADEN -> Baden-Baden; 'the' is dropped."""
     name = name.strip()
     if name.lower().startswith("the "):
         name = name[4:]
@@ -170,7 +170,7 @@ def pretty_name(name: str) -> str:
 
 
 def place_key(name: str) -> str:
-    """One key for spellings of one place: 'Crans Montana' and 'Crans-Montana'."""
+    """One key for spellings of one place: 'Baden Baden' and 'Baden-Baden'."""
     return re.sub(r"[^a-z0-9]", "", name.casefold().replace("’", "'"))
 
 
@@ -189,10 +189,10 @@ def place_anchor(token: Token) -> Token:
             token = head.head
             continue
         if token.dep_ in {"appos", "compound", "amod"} and head.lemma_.lower() in PLACE_NOUNS:
-            token = head  # "the capital, Nay Pyi Taw", "the Chushul sector"
+            token = head  # "the capital, Windhoek", "the Tavush sector"
             continue
         if token.dep_ == "poss" and head.dep_ == "pobj" and head.head.lower_ in {"in", "at"}:
-            token = head  # "held in Istanbul's Dolmabahce Palace"
+            token = head  # "held in Lisbon's Belem Palace"
             continue
         break
     return token
@@ -202,8 +202,8 @@ def place_anchor(token: Token) -> Token:
 
 
 def _widen(doc: Doc, start: int, end: int, label: str = "") -> Span:
-    """Take in hyphen-joined parts the model split off: "Crans-" + "Montana", "al-Ula";
-    not a pair of sides ("Afghanistan-Pakistan talks")."""
+    """Take in hyphen-joined parts the model split off: "Baden-" + "Baden", "el-Sheikh";
+    not a pair of sides ("Peru-Chile talks")."""
 
     def joinable(part: Token) -> bool:
         return part.text[:1].isalpha() and known_actor(part.text) is None
@@ -232,13 +232,12 @@ def _widen(doc: Doc, start: int, end: int, label: str = "") -> Span:
 
 def _bare_place(token: Token) -> bool:
     """A capitalised name the model did not tag as a place, where only a place can stand:
-    "the town of Mont-Tremblant", "the capital, Nay Pyi Taw", "the Chushul sector" (any
-    tag: the small model calls such names persons or organisations); "talks in Kunming"
-    and "the Ohrid meeting" (only when untagged)."""
+    "the town of Baden-Baden", "the Tavush sector" (any tag: the small model calls such
+    names persons or organisations); "talks in Salalah" (only when untagged)."""
     if not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "CARDINAL", "NORP"}:
         return False
     if token.lower_ in NOT_PLACES or token.doc[token.i + 1 : token.i + 2].text == "of":
-        return False  # "President of Serbia", "Line of Control": titles and long names
+        return False  # "President of Chile", "Strait of Hormuz": titles and long names
     if token.text in demonyms() or POSSESSIVE.search(token.text):
         return False
     actor = known_actor(token.text)
@@ -253,7 +252,7 @@ def _bare_place(token: Token) -> bool:
     if token.pos_ != "PROPN" or token.ent_type_ or token.is_sent_start:
         return False
     if token.doc[token.i + 1 : token.i + 2].text == "on":
-        return False  # "Conference on Cyprus"
+        return False  # "Conference on Yemen"
     if token.idx < token.doc._.headline_end:
         return False  # title case: every word looks like a name
     if token.dep_ == "pobj":
@@ -273,9 +272,9 @@ def place_spans(doc: Doc) -> list[Span]:
             return
         actor = known_actor(span.text)
         if actor is not None and actor.form == "person":
-            return  # "Putin, Abe talks": a leader the model tagged as a place
+            return  # "Lula, Albanese talks": a leader the model tagged as a place
         if span[-1].lemma_.lower() in MEETING_NOUNS:
-            return  # "the Formal Exploratory Talks" is an event, whatever the model says
+            return  # "the Strategic Dialogue" is an event, whatever the model says
         if any(i in covered for i in range(span.start, span.end)):
             return
         covered.update(range(span.start, span.end))
@@ -293,20 +292,20 @@ def place_spans(doc: Doc) -> list[Span]:
             and bare.root.pos_ == "PROPN"
             and bare.text not in demonyms()
         ):
-            add(bare)  # "Japanese" or "Nigerien" is a people, not a place
+            add(bare)  # "Chilean" or "Uzbek" is a people, not a place
     for token in doc:
         if token.i not in covered and _bare_place(token):
             head = token.head
             if token.dep_ == "compound" and head.text[:1].isupper() and head.i > token.i:
                 start = min(t.i for t in head.lefts if t.dep_ == "compound")
-                add(doc[start : head.i + 1])  # "Burnham Military Camp" is one name
+                add(doc[start : head.i + 1])  # "Sandhurst Military Academy" is one name
             else:
                 add(doc[token.i : token.i + 1])
     return spans
 
 
 def capital_phrases(doc: Doc) -> list[tuple[Token, str]]:
-    """ "in the Qatari capital", "in Myanmar's capital" with no name given: the capital."""
+    """ "in the Zambian capital", "in Chile's capital" with no name given: the capital."""
     out: list[tuple[Token, str]] = []
     caps = capitals()
     for token in doc:
@@ -330,7 +329,7 @@ def capital_phrases(doc: Doc) -> list[tuple[Token, str]]:
 
 
 def place_acronyms(spans: list[Span]) -> dict[str, str]:
-    """ "the Demilitarized Zone (DMZ)": DMZ names the same place."""
+    """ "the Administrative Boundary Line (ABL)": ABL names the same place."""
     out: dict[str, str] = {}
     for span in spans:
         doc = span.doc
@@ -343,7 +342,7 @@ def place_acronyms(spans: list[Span]) -> dict[str, str]:
 
 
 def _abbreviates(short: str, long: str) -> bool:
-    """DMZ for Demilitarized Zone: same first letter, the rest in order."""
+    """ABL for Administrative Boundary Line: same first letter, the rest in order."""
     long = long.removeprefix("the ").upper()
     if not long or long[0] != short[0]:
         return False
@@ -365,8 +364,8 @@ def container_of(span: Span, aliases: dict[str, str]) -> str:
 
 
 def country_of(span: Span) -> str:
-    """The state a place is said to be in: "Crans-Montana, Switzerland", "the Swiss
-    resort of Crans-Montana", "Kenya's port of Mombasa"."""
+    """The state a place is said to be in: "Montreux, Switzerland", "the Swiss resort of
+    Montreux", "Kenya's port of Mombasa"."""
     doc = span.doc
     after = doc[span.end : span.end + 4]
     if len(after) >= 2 and after[0].text == ",":

@@ -31,8 +31,8 @@ _BEFORE_AHEAD = re.compile(
 
 def choose_round(reading: Reading) -> str | None:
     """The ordinal of the round the article reports: from the headline or a sentence of
-    current news, not one that recalls an earlier round ("the first round, held in Doha
-    last week" when this round is in Istanbul; "had held a first round") or names the
+    current news, not one that recalls an earlier round ("the first round, held in Arusha
+    last week" when this round is in Lusaka; "had held a first round") or names the
     next ("no date for the fourth round"); those only when nothing better is said."""
     doc = reading.doc
     events: list[Cue] = doc._.events
@@ -58,7 +58,7 @@ def choose_round(reading: Reading) -> str | None:
 
 
 def _past_perfect(token: Token) -> bool:
-    """ "the host had already organised a first round in August 2018": recalled. A bare
+    """ "the host had already organised a first round in March 2017": recalled. A bare
     past perfect is common in reports of the current round ("had pressed for X at the
     13th round"), so it needs "already" or a past date as well."""
     for _ in range(3):

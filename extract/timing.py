@@ -80,7 +80,7 @@ _NOW = frozenset({"new", "latest", "fresh", "current", "today"})
 
 def _recalls(relative: Token) -> bool:
     """A reduced relative ("the truce agreed in Doha") describes a thing by its past; a full
-    one about the subject of the news ("The deal, which was announced on Wednesday, ...")
+    one about the subject of the news ("The accord, which was unveiled on Friday, ...")
     can report the news itself, so only a relative on a non-subject recalls. A headline
     drops its auxiliary, so there the participle on the head noun is the predicate ("Peace
     talks suspended after attack")."""
@@ -143,7 +143,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
     )
     year = token.doc._.year
     if year:
-        # "the 1992 peace accord is over": a year naming the accord does not date the event
+        # "the 2003 peace deal is dead": a year naming the accord does not date the event
         years = [
             int(t.text)
             for t in token.sent
@@ -174,8 +174,8 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                     and child.dep_ != "acl"
                     and child.lower_ not in _MONTHS
                 ):
-                    continue  # "the 1992 accord is over": a year names the accord; a month
-                    # dates the meeting ("the February talks broke down")
+                    continue  # "the 2003 deal is dead": a year names the accord; a month
+                    # dates the meeting ("the June negotiations failed")
                 if child.dep_ in {
                     "prep",
                     "npadvmod",

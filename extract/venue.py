@@ -1,14 +1,13 @@
 """Where the current round of talks is held (which round it is: rounds.py; candidate
 places: places.py; datelines: datelines.py).
 
-A venue is a place the syntax attaches to the talks: "talks in Doha", "signed in Maputo",
-"the Istanbul meeting", "a summit hosted by Beijing", "in the Sudanese capital", "the Swiss
-resort of Crans-Montana"; or the dateline ("DOHA, Oct 19 (Reuters) -"), which says where
-the reporter is and so counts for less. Evidence is weighted down when its own clause or
-sentence looks back ("an earlier round in Doha") or ahead ("to meet again in Istanbul"),
-and a place that belongs to another event ("before leaving for the G20 summit in Hamburg")
-is not the venue unless the talks themselves were held there. A city beats its country,
-and a town beats the building in it ("the Omani embassy in Rome": Rome).
+A venue is a place the syntax attaches to the talks: "talks in Arusha", "the Lusaka
+meeting", "in the Zambian capital"; or the dateline ("LUSAKA, May 2 (Reuters) -"), which
+says where the reporter is and so counts for less. Evidence is weighted down when its own
+clause or sentence looks back ("an earlier round in X") or ahead ("to meet again in Y"),
+and a place that belongs to another event ("before flying on to the ASEAN summit in
+Vientiane") is not the venue unless the talks themselves were held there. A city beats its
+country, and a town beats the building in it ("the Kenyan embassy in Lusaka": Lusaka).
 """
 
 from __future__ import annotations
@@ -87,19 +86,19 @@ VENUE_HEADS = frozenset(
     }
 )
 # Verbs that set talks in a place only when the talks (or a deal) are their subject or
-# object: "the talks ended in Istanbul", but "to end a decades-long insurgency in Oromia".
+# object: "the talks ended in Arusha", but "to end a long insurgency in Cabinda".
 ASPECT_VERBS = frozenset(
     {"begin", "start", "end", "conclude", "resume", "continue", "open", "run", "reach", "take"}
 )
-# "Cyprus unification talks", "Iran nuclear talks": the first word names the subject.
+# "Transnistria status talks", "Moldova border talks": the first word names the subject.
 TOPIC_NOUNS = frozenset(
     {"independence", "unification", "reunification", "nuclear", "border", "trade", "status"}
 )
-# Buildings: "talks at the Omani embassy in Rome" is about Rome, "the embassy in Mexico
-# wrote" is not about talks at all.
+# Buildings: "talks at the Kenyan embassy in Lusaka" are about Lusaka, "the embassy in
+# Tallinn wrote" is not about talks at all.
 BUILDINGS = frozenset({"embassy", "consulate", "hotel", "palace", "residence", "headquarters"})
 # Common nouns for a side: a place after them says where that side is ("the junta in
-# Niamey", "rebels in the east"), not where talks are.
+# Conakry", "rebels in the east"), not where talks are.
 ACTOR_NOUNS = frozenset(
     {
         "junta",
@@ -125,7 +124,7 @@ ACTOR_NOUNS = frozenset(
 GATHERINGS = frozenset(
     {"summit", "forum", "assembly", "conference", "meeting", "session", "congress", "games"}
 )
-# Documents named after where they were signed: "the Doha agreement", "the Washington Accords".
+# Documents named after where they were signed: "the Lusaka agreement", "the Arusha Accords".
 DOCUMENTS = frozenset(
     {"agreement", "accord", "declaration", "framework", "pledge", "deal", "treaty", "memorandum"}
 )
@@ -174,7 +173,7 @@ def _is_venue_head(token: Token) -> bool:
     if lemma == "take" and not any(c.lower_ == "place" for c in token.children):
         return False
     if lemma in ASPECT_VERBS and token.pos_ in {"VERB", "AUX"}:
-        # "talks ended in Istanbul", "reached a deal in Doha"; not "to end an insurgency in X"
+        # "talks ended in Tallinn", "reached a deal in Arusha"; not "to end an insurgency in X"
         return any(
             (c.dep_ in {"nsubj", "nsubjpass"} and _names_talks(c, {"talk"}))
             or (c.dep_ == "dobj" and _names_talks(c, {"talk", "deal", "truce"}))
@@ -185,15 +184,16 @@ def _is_venue_head(token: Token) -> bool:
 
 def _names_talks(token: Token, classes: set[str]) -> bool:
     """Talks (or a deal, as an object), or "they"/"it" standing for them; "that" in
-    "the talks that began in X" stands for its noun. "The agreement that ended the war in
-    X" does not set talks in X."""
+    "the talks that began in X" stands for its noun. "The accord that ended the fighting
+    in X" does not set talks in X."""
     if token.lower_ in {"that", "which"} and token.head.dep_ == "relcl":
         return target_class(token.head.head) in classes
     return target_class(token) in classes or token.lower_ in {"they", "it"}
 
 
 def _there_for_talks(token: Token) -> bool:
-    """ "they were in Tanzania for a second round of talks": being somewhere for talks."""
+    """ "both teams were in Zambia for the third round of negotiations": being somewhere
+    for talks."""
     if token.lemma_ != "be":
         return False
     return any(
@@ -205,7 +205,7 @@ def _there_for_talks(token: Token) -> bool:
 
 
 def _beside(gathering: Token) -> bool:
-    """ "ahead of the NATO summit", "before leaving for the G20 summit": another event in
+    """ "ahead of the NATO summit", "before heading to the G7 summit": another event in
     time, not the setting (as "on the sidelines of" or "during" it would be)."""
     if gathering.dep_ != "pobj":
         return False
@@ -237,8 +237,8 @@ def about_talks(token: Token, parties: set[str], depth: int = 5) -> bool:
 
 
 def _clause_time(token: Token) -> float:
-    """Down-weight a place whose own phrase looks ahead ("to meet again in Istanbul",
-    "the next round in Oman") or back ("an earlier round in Doha")."""
+    """Down-weight a place whose own phrase looks ahead ("to gather again in Lusaka",
+    "the next round in Arusha") or back ("a previous round in Maseru")."""
     for _ in range(4):
         words = {c.lower_ for c in token.children if c.dep_ in _TIME_DEPS}
         past = token.tag_ in {"VBD", "VBN"} and not words & _FUTURE_AUX
@@ -283,12 +283,12 @@ def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None
     if dep == "pobj" and _locative(head, anchor):
         governor = head.head
         if governor.lemma_.lower() in BUILDINGS and governor.dep_ not in {"pobj", "conj"}:
-            return 0.0, "", None  # "the embassy in Mexico wrote", "open an embassy in Riyadh"
+            return 0.0, "", None  # "the embassy in Tallinn wrote", "open an embassy in Windhoek"
         if governor.pos_ == "NOUN" and target_class(governor) == "truce":
             return 0.0, "", None  # "a ceasefire in Gaza" is where the guns fall silent
         if governor.lemma_.lower() in ACTOR_NOUNS:
-            # "the junta in Niger" says where the junta is; "talks between the government
-            # and the opposition in Mexico City" may well say where the talks are
+            # "the junta in Guinea" says where the junta is; "negotiations between the
+            # cabinet and the opposition in Tallinn" may well say where the talks are
             if _side_of_talks(governor):
                 return 1.5, f"{head.lower_} {governor.lemma_}", governor
             return 0.0, "", None
@@ -343,7 +343,7 @@ def _locative(prep: Token, obj: Token) -> bool:
 
 
 def _topic_between(modifier: Token, noun: Token) -> bool:
-    """ "Bougainville independence talks": a topic noun between the name and the talks."""
+    """ "Transnistria status talks": a topic noun between the name and the talks."""
     return any(
         c.dep_ in {"compound", "amod"} and c.i > modifier.i and c.lower_ in TOPIC_NOUNS
         for c in noun.children
@@ -422,13 +422,13 @@ def venue_evidence(
         if actor and actor.canonical in sides and actor.form == "name":
             continue  # a side's own name is what the talks are about, not where
         if actor and actor.form == "name" and actor.kind == "state":
-            weight *= 0.5  # "talks in Malaysia": a city, when given, is the better answer
+            weight *= 0.5  # "talks in Zambia": a city, when given, is the better answer
         if span.label_ == "FAC":
-            weight *= 0.6  # "the Omani embassy in Rome": the town is the answer
+            weight *= 0.6  # "the Kenyan embassy in Lusaka": the town is the answer
         anchor = place_anchor(span.root)
         locality = anchor.i != span.root.i and anchor.lemma_ in SETTLEMENTS
         if locality:
-            weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Quebec"
+            weight *= 1.3  # "the ski town of X" is more precise than "elsewhere in Bavaria"
         inside = container_of(span, aliases)
         why = ("FAC " if span.label_ == "FAC" else "") + why
         weight = adjust(weight, span.sent, governor)
@@ -462,7 +462,7 @@ def choose_venue(
 
 
 def _same_place(a: str, b: str) -> bool:
-    """Doha and Qatar count as one place when telling rounds apart."""
+    """Lusaka and Zambia count as one place when telling rounds apart."""
     if place_key(a) == place_key(b):
         return True
     actor_a, actor_b = known_actor(a), known_actor(b)
@@ -502,7 +502,7 @@ def _best(evidence: list[Evidence]) -> str | None:
     value = score[best]
     country = known_actor(shown[best])
     if country and country.form == "name":
-        # "talks in Qatar" and "talks in Doha", or "Crans-Montana, Switzerland": the town
+        # "talks in Zambia" and "talks in Lusaka", or "Montreux, Switzerland": the town
         cities = [
             k
             for k in score

@@ -107,7 +107,8 @@ def test_failing_to_get_states_a_demand(nlp: Language) -> None:
 
 
 def test_commitment_keeps_its_proviso(nlp: Language) -> None:
-    found = conditions(nlp, "Chad stressed its commitment to the truce provided rebel raids stop.")
+    text = "Chad stressed its commitment to the ceasefire provided rebel raids stop."
+    found = conditions(nlp, text)
     assert any(p == "Chad" and "raids stop" in t for p, _, t in found)
 
 
@@ -117,7 +118,7 @@ def test_refusing_with_an_object_is_a_demand(nlp: Language) -> None:
 
 
 def test_ordinal_first_is_no_precondition(nlp: Language) -> None:
-    found = conditions(nlp, "Sudan agreed to uphold the truce first signed in May.")
+    found = conditions(nlp, "Sudan agreed to respect the ceasefire first signed in May.")
     assert ("Sudan", "guarantee") in {(p, k) for p, k, _ in found}
 
 
@@ -128,7 +129,7 @@ def test_a_clause_nested_in_a_longer_one_is_not_repeated(nlp: Language) -> None:
 
 
 def test_putting_forces_on_alert_proposes_nothing(nlp: Language) -> None:
-    assert conditions(nlp, "Peru put its forces on high alert along the river.") == []
+    assert conditions(nlp, "Peru put its troops on full alert along the border.") == []
 
 
 def test_who_set_the_demands_is_not_their_content(nlp: Language) -> None:
@@ -148,7 +149,7 @@ def test_deal_reached_to_do_something_is_an_undertaking(nlp: Language) -> None:
 
 
 def test_necessary_in_reported_speech_is_a_demand(nlp: Language) -> None:
-    text = "Cuba says it is first necessary to restore the consular services."
+    text = "Cuba says it is essential to restore the consular services first."
     found = conditions(nlp, text)
     assert any(
         p == "Cuba" and k in {"demand", "precondition"} and "consular" in t for p, k, t in found
@@ -173,7 +174,7 @@ def test_refused_offers_and_wanted_men_are_not_conditions(nlp: Language) -> None
 
 
 def test_readiness_to_host_talks_is_the_calendar(nlp: Language) -> None:
-    assert conditions(nlp, "Oman expressed its readiness to host a new round of talks.") == []
+    assert conditions(nlp, "Oman voiced its readiness to host another round of negotiations.") == []
 
 
 def test_the_calendar_under_a_deal_is_no_term(nlp: Language) -> None:

@@ -29,7 +29,7 @@ def test_denied_collapse_is_not_an_event(nlp: Language) -> None:
 
 def test_no_violations_is_not_a_broken_truce(nlp: Language) -> None:
     assert "ceasefire_broken" not in kinds(
-        nlp, "No violations of the ceasefire were reported overnight."
+        nlp, "No violations of the truce were logged on Sunday night."
     )
 
 
@@ -86,7 +86,7 @@ def test_will_hold_talks_is_scheduled(nlp: Language) -> None:
 
 
 def test_truce_not_respected_is_broken(nlp: Language) -> None:
-    found = kinds(nlp, "The truce agreed by Mali and the rebels was not respected by either side.")
+    found = kinds(nlp, "The truce agreed by Mali and the rebels was not respected in the north.")
     assert "ceasefire_broken" in found
 
 
@@ -103,7 +103,8 @@ def test_talk_verb_with_future_is_scheduled(nlp: Language) -> None:
 
 
 def test_agreed_in_principle_is_not_yet_a_ceasefire(nlp: Language) -> None:
-    assert "ceasefire" not in kinds(nlp, "Niger agreed in principle to a ceasefire.", current=True)
+    text = "Guyana agreed in principle to a truce with the gangs."
+    assert "ceasefire" not in kinds(nlp, text, current=True)
 
 
 def test_declaration_of_principles_is_progress_not_a_deal(nlp: Language) -> None:
@@ -117,7 +118,7 @@ def test_accord_declared_over_is_a_collapse(nlp: Language) -> None:
 
 
 def test_pronoun_object_takes_its_antecedent(nlp: Language) -> None:
-    text = "Within hours of the truce taking effect, Chad accused Sudan of violating it."
+    text = "Within a day of the ceasefire taking hold, Chad accused Sudan of violating it."
     assert "ceasefire_broken" in kinds(nlp, text)
 
 
@@ -217,7 +218,8 @@ def test_ratified_treaty_is_an_agreement(nlp: Language) -> None:
 
 
 def test_future_take_place_is_scheduled(nlp: Language) -> None:
-    assert "scheduled" in kinds(nlp, "The fifth round of talks will take place in Rome on Friday.")
+    text = "The fifth round of negotiations will take place in Vilnius next week."
+    assert "scheduled" in kinds(nlp, text)
 
 
 def test_reported_would_is_a_decision(nlp: Language) -> None:
@@ -257,12 +259,12 @@ def test_page_date_line_dates_the_article(nlp: Language) -> None:
 
 
 def test_agreement_to_cease_hostilities_is_a_ceasefire(nlp: Language) -> None:
-    text = "The army and the militia signed an agreement to cease hostilities in Goma."
+    text = "The army and the militia signed an accord to cease hostilities around Bunia."
     assert "ceasefire" in kinds(nlp, text)
 
 
 def test_memorandum_of_understanding_is_progress(nlp: Language) -> None:
-    found = kinds(nlp, "The two ministries signed a memorandum of understanding on water sharing.")
+    found = kinds(nlp, "Both ministries signed a memorandum of understanding covering river water.")
     assert "progress" in found and "agreement" not in found
 
 
@@ -272,7 +274,7 @@ def test_expletive_it_is_no_deal(nlp: Language) -> None:
 
 
 def test_ending_a_two_day_meeting_is_no_collapse(nlp: Language) -> None:
-    found = kinds(nlp, "The government ended a two-day meeting with the rebels on Monday.")
+    found = kinds(nlp, "The cabinet ended a three-day meeting with the insurgents on Tuesday.")
     assert "collapsed" not in found and "ongoing" in found
 
 
@@ -293,7 +295,7 @@ def test_could_not_conclude_a_deal_is_deadlock(nlp: Language) -> None:
 
 
 def test_concluding_the_negotiations_is_an_agreement(nlp: Language) -> None:
-    assert "agreement" in kinds(nlp, "Norway and the EU have concluded the negotiations on fish.")
+    assert "agreement" in kinds(nlp, "Iceland and Britain have concluded the talks on mackerel.")
 
 
 def test_pulling_out_of_the_process_is_a_collapse(nlp: Language) -> None:
@@ -302,7 +304,7 @@ def test_pulling_out_of_the_process_is_a_collapse(nlp: Language) -> None:
 
 
 def test_agreeing_to_sign_an_accord_is_scheduled(nlp: Language) -> None:
-    found = kinds(nlp, "Most factions have agreed to sign an accord in Lome next month.")
+    found = kinds(nlp, "Most of the factions agreed to sign a deal in Praia next month.")
     assert "scheduled" in found and "agreement" not in found
 
 
@@ -347,7 +349,7 @@ def test_yes_no_question_is_no_event(nlp: Language) -> None:
 
 
 def test_a_set_of_agreements_is_agreements(nlp: Language) -> None:
-    text = "The two governments have concluded a new set of agreements on trade."
+    text = "The two cabinets concluded a whole package of accords on fishing."
     assert "agreement" in kinds(nlp, text)
 
 

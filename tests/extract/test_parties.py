@@ -28,18 +28,18 @@ def roles(nlp: Language, text: str) -> dict[str, set[str]]:
         ("The envoy thanked Norway for its efforts to mediate the dispute.", "Norway"),
         ("He expressed gratitude to Oman for facilitating the indirect talks.", "Oman"),
         ("The accord followed mediation led by Kenyan President William Ruto.", "Kenya"),
-        ("The round ended despite mediation efforts by Qatar.", "Qatar"),
+        ("The meeting ended despite mediation efforts by Ghana.", "Ghana"),
         ("After months of contacts, Switzerland becomes mediator in the dispute.", "Switzerland"),
-        ("Norway has accepted the mandate to facilitate the process.", "Norway"),
+        ("Iceland accepted a mandate to facilitate the dialogue.", "Iceland"),
         ("The UN-backed talks resumed in Geneva on Monday.", "United Nations"),
         ("Negotiators met in Vienna, with EU officials acting as go-betweens.", "European Union"),
         (
-            "The African Union official who chairs the talks said progress was slow.",
+            "The African Union official who chairs the negotiations called progress slow.",
             "African Union",
         ),
         (
-            "The talks include several states, including Chile, Cuba and Norway, "
-            "who will act as facilitators.",
+            "The process involves several countries, including Chile, Cuba and Norway, "
+            "who will serve as facilitators.",
             "Norway",
         ),
     ],
@@ -132,8 +132,8 @@ def test_country_after_its_capital_is_a_place(nlp: Language) -> None:
     ("text", "mediator"),
     [
         ("Ghana, which has been leading efforts to mediate the talks, hosted them.", "Ghana"),
-        ("The dialogue is held under the initiative of the African Union.", "African Union"),
-        ("Oman has worked to end the dispute between its two neighbours.", "Oman"),
+        ("The dialogue takes place under the initiative of the AU.", "African Union"),
+        ("Oman has worked to end the row between its two neighbours.", "Oman"),
     ],
 )
 def test_more_go_between_syntax(nlp: Language, text: str, mediator: str) -> None:
@@ -142,8 +142,8 @@ def test_more_go_between_syntax(nlp: Language, text: str, mediator: str) -> None
 
 @pytest.mark.model
 def test_capital_of_a_country_is_a_place(nlp: Language) -> None:
-    found = roles(nlp, "The envoys arrived in Juba, the capital of South Sudan.")
-    assert found["South Sudan"] == {"place"}
+    found = roles(nlp, "The envoys landed in Tbilisi, the capital of Georgia.")
+    assert found["Georgia"] == {"place"}
 
 
 @pytest.mark.model
@@ -181,7 +181,7 @@ def test_the_opposition_is_the_named_opposition_group(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "mediator"),
     [
-        ("The EU has served as a chief interlocutor between the two capitals.", "European Union"),
+        ("The EU has acted as the main interlocutor between the two capitals.", "European Union"),
         (
             "Earlier, the AU special envoy held separate meetings with both leaders.",
             "African Union",
@@ -230,13 +230,13 @@ def test_inverted_speaker_of_both_sides_is_the_mediator(nlp: Language) -> None:
     ("text", "mediator"),
     [
         (
-            "Colombia and the ELN held peace talks on Monday. In a statement issued by "
+            "Colombia and the ELN held peace talks on Monday. In a communique released by "
             "the Swiss government, the two parties called the meeting constructive. "
             "Colombia said the ELN had agreed to a truce.",
             "Switzerland",
         ),
         (
-            "Qatar seeks to hold a summit to seal an accord between Chad's junta and the "
+            "Qatar seeks to arrange a summit to seal a deal between Chad's junta and the "
             "rebels. Chad said the rebels must disarm. The rebels said Chad must talk.",
             "Qatar",
         ),
@@ -289,7 +289,7 @@ def test_states_voicing_sanctions_together_are_no_bloc(nlp: Language) -> None:
 def test_an_onlooker_that_only_comments_is_no_side(nlp: Language) -> None:
     text = (
         "Mali and the rebels resumed peace talks in Algiers. The rebels said Mali must "
-        "withdraw. The French foreign minister expressed hope that the talks succeed. "
+        "withdraw. The French foreign minister voiced hope that the negotiations succeed. "
         "France welcomed the talks."
     )
     parties, _ = parties_of(nlp, text)

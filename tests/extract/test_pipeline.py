@@ -14,7 +14,7 @@ TALKS = (
     "Peace talks between Ethiopia and Eritrea collapsed in Nairobi on Tuesday after the "
     "Eritrean delegation walked out. The talks were mediated by Kenya. Ethiopia demanded "
     "the withdrawal of Eritrean troops from the border town of Badme. Earlier this month "
-    "the two sides had agreed a ceasefire."
+    "the two governments had agreed a ceasefire."
 )
 WEATHER = "Heavy rain is expected across the north this weekend, forecasters said on Friday."
 
@@ -105,7 +105,7 @@ def test_where_a_truce_takes_effect_is_not_the_venue_of_the_talks(nlp: Language)
 def test_a_relevant_article_with_one_named_side_still_yields_its_track(nlp: Language) -> None:
     text = (
         "Bolivia's government and the striking miners' cooperatives resumed negotiations in "
-        "La Paz on Tuesday, church mediators said. The two sides agreed to a truce on the "
+        "La Paz on Tuesday, church mediators said. The two camps accepted a truce on the "
         "highways while the talks continue."
     )
     (result,) = read_articles(nlp, [article("one", text, title="Bolivia, miners resume talks")])

@@ -188,9 +188,9 @@ def test_a_page_that_names_no_conflict_must_speak_of_talks_at_the_top() -> None:
 @pytest.mark.model
 def test_one_countrys_coalition_talks_are_not_relevant(nlp: Language) -> None:
     text = (
-        "Talks to form a coalition government in Belgium broke down on Tuesday, four months "
-        "after the election, when the Flemish nationalists and the Socialists failed to "
-        "agree on the budget. The king asked a party leader to resume the negotiations."
+        "Negotiations on a new coalition government in Belgium broke down on Tuesday, four "
+        "months after the election, when the Flemish nationalists and the Socialists failed "
+        "to agree on the budget. The king asked a party leader to resume the negotiations."
     )
     relevant, _ = read(nlp, text, title="Belgian coalition talks collapse again")
     assert not relevant
@@ -199,7 +199,7 @@ def test_one_countrys_coalition_talks_are_not_relevant(nlp: Language) -> None:
 @pytest.mark.model
 def test_a_coalition_deal_to_end_unrest_stays_relevant(nlp: Language) -> None:
     text = (
-        "Kenya's government and the opposition signed a coalition deal on Thursday to end "
+        "Kenya's ruling party and the opposition sealed a coalition pact on Thursday to end "
         "weeks of violence after the disputed election, in talks mediated by the African "
         "Union. The two sides agreed to share power in a new cabinet."
     )
