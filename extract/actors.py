@@ -59,6 +59,7 @@ class Actor:
     kind: str  # "state" | "group" | "org"
     form: str  # "name" | "metonym" | "person" (a leader or envoy named alone)
     until: tuple[int, int] | None = None  # (year, month) a person left the office, if they did
+    since: tuple[int, int] | None = None  # (year, month) a person took it, when they held another
 
 
 @dataclass
@@ -152,11 +153,11 @@ def gazetteer() -> dict[str, Actor]:
                 table[alias] = Actor(canonical, kind, "name")
             for metonym in entry.get("metonyms", []):
                 table[metonym] = Actor(canonical, kind, "metonym")
+            since = {p: _year_month(v) for p, v in entry.get("people_since", {}).items()}
             for person in entry.get("people", []):
-                table.setdefault(person, Actor(canonical, kind, "person"))
+                table.setdefault(person, Actor(canonical, kind, "person", since=since.get(person)))
             for person, left in entry.get("former_people", {}).items():
-                year, month = (int(x) for x in left.split("-"))
-                table.setdefault(person, Actor(canonical, kind, "person", (year, month)))
+                table.setdefault(person, Actor(canonical, kind, "person", _year_month(left)))
     # Bare "Congo" and "Korea" are ambiguous in ISO; news usage decides (data file wins).
     table.pop("Korea", None)
     return table
@@ -628,10 +629,19 @@ class ActorFinder:
         return m
 
 
+def _year_month(value: str) -> tuple[int, int]:
+    year, month = (int(x) for x in value.split("-"))
+    return year, month
+
+
 def _out_of_office(actor: Actor, published: tuple[int, int] | None) -> bool:
     """A former leader speaks for the state only in articles from their time in office:
     "Biden said" in 2021 is the United States, in 2026 a former president's comment. An
-    undated article is read as being from their time (the name is the best clue there is)."""
+    undated article is read as being from their time (the name is the best clue there is),
+    except for a person who held another office before this one (a prime minister who
+    became a secretary general): undated, their name alone says neither."""
+    if actor.since is not None:
+        return published is None or published < actor.since
     return actor.until is not None and published is not None and published > actor.until
 
 

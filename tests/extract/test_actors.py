@@ -125,6 +125,18 @@ def test_a_former_leader_counts_only_in_articles_from_their_term(nlp: Language) 
     assert "Germany" not in {m.canonical for m in nlp(doc)._.mentions}
 
 
+@pytest.mark.model
+def test_a_leader_who_held_another_office_before_counts_only_when_dated(nlp: Language) -> None:
+    sentence = "Rutte said the allies would keep talking with both sides."
+    found = {}
+    for published in (None, (2022, 3), (2025, 6)):
+        doc = nlp.make_doc(sentence)
+        doc._.published = published
+        found[published] = {m.canonical for m in nlp(doc)._.mentions}
+    assert "NATO" not in found[None] and "NATO" not in found[(2022, 3)]
+    assert "NATO" in found[(2025, 6)]
+
+
 def test_a_former_office_holder_carries_the_date_they_left() -> None:
     assert gazetteer()["Stoltenberg"].until == (2024, 9)
     assert gazetteer()["Rutte"].canonical == "NATO" and gazetteer()["Rutte"].until is None
