@@ -37,21 +37,10 @@ from extract.places import (
 )
 from extract.timing import _YEAR, _date_is_past
 
-# Words that make a place phrase the setting of a meeting ("held in", "signed in").
-VENUE_HEADS = frozenset(
+# Words that make a place phrase the setting of a meeting ("held in", "signed in"): the
+# meeting nouns themselves and the verbs of meeting, signing and travelling to talks.
+VENUE_HEADS = (MEETING_NOUNS - {"talks", "parley"}) | frozenset(
     {
-        "talk",
-        "meeting",
-        "summit",
-        "round",
-        "negotiation",
-        "session",
-        "dialogue",
-        "conference",
-        "ceremony",
-        "signing",
-        "consultation",
-        "discussion",
         "hold",
         "meet",
         "open",
