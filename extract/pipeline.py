@@ -167,10 +167,11 @@ def _result(article: ArticleText, **fields: object) -> ArticleResult:
 
 
 def _read(article: ArticleText, doc: Doc, prefix_len: int) -> ArticleResult:
-    """The tracks (main one first) are built first because the parties it finds are evidence of relevance;
-    it is output only when the scored decision (relevance.py) says the article reports on
-    negotiations, and then always, whatever number of parties was found. A pipeline
-    without a parser (a blank one in tests) sets no sentences and cannot read anything."""
+    """The tracks (main one first) are built first because the main track's parties are
+    evidence of relevance; they are output only when the scored decision (relevance.py)
+    says the article reports on negotiations, and then always, whatever number of parties
+    was found. A pipeline without a parser (a blank one in tests) sets no sentences and
+    cannot read anything."""
     if not doc.has_annotation("SENT_START"):
         return _result(article, relevant=False)
     reading = Reading(doc=doc, prefix=prefix_len)

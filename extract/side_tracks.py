@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from spacy.tokens import Token
+
 from extract.actors import Mention
 from extract.outcomes import Cue
 from extract.parties import Reading, talk_constructions
@@ -78,8 +80,10 @@ def find_side_track(
     main = set(main_parties)
     go_main = set(main_mediators)
     constructions: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    hosted: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for pair, token in talk_constructions(reading):
         constructions[pair].add(token.sent.start)
+        hosted[pair] |= _met_with(reading, token)
     if not constructions:
         return None
     sides, go_betweens, where = _names_by_sentence(reading)
@@ -102,8 +106,25 @@ def find_side_track(
         kept = [e for e in events if e.sentence.start not in own]
         if not any(e.current for e in moved) or not any(e.current for e in kept):
             continue
-        mediators = set().union(*(go_betweens[s] for s in own)) - members - main
+        mediators = set().union(hosted[pair], *(go_betweens[s] for s in own)) - members - main
         candidate = SideTrack(sorted(members), sorted(mediators), own, moved, taken)
         if best is None or len(candidate.events) > len(best.events):
             best = candidate
     return best
+
+
+def _met_with(reading: Reading, subject: Token) -> set[str]:
+    """ "X and Y met in Doha with Qatar's emir": who the two sides met with convenes
+    them. Only for the joint-subject construction, whose verb is the meeting."""
+    verb = subject.head
+    if subject.dep_ not in {"nsubj", "nsubjpass"} or verb.lemma_ not in {"meet", "hold"}:
+        return set()
+    by_token = {i: m for m in reading.doc._.mentions for i in range(m.start, m.end)}
+    out: set[str] = set()
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            for t in obj.subtree:
+                m = by_token.get(t.i)
+                if m and m.kind in _SIDE_KINDS:
+                    out.add(m.canonical)
+    return out
