@@ -41,6 +41,8 @@ def test_second_negotiations_truce_lands_on_its_own_track(nlp: Language) -> None
     second = others[0]
     assert second.parties == ["South Sudan", "Sudan"]
     assert second.status == "ceasefire"
+    assert second.venue == "Juba"  # from its own sentences, not the main dateline
+    assert "South Sudan" not in main.mediators  # the host of the other talks, not of these
     assert any(e.kind == "ceasefire" and e.current for e in second.events)
 
 
