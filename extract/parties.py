@@ -413,12 +413,23 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
     """Sets of two or more actors named as the sides of talks: "talks between X and Y",
     "X, Y and Z signed the memorandum"; `generic` maps common nouns ("government",
     "opposition") to the actor they stand for here."""
+    pairs: Counter[tuple[str, ...]] = Counter()
+    for distinct, token in talk_constructions(reading, generic):
+        pairs[distinct] += 2 if token.idx < reading.prefix else 1
+    return pairs
+
+
+def talk_constructions(
+    reading: Reading, generic: dict[str, str] | None = None
+) -> list[tuple[tuple[str, ...], Token]]:
+    """Each construction naming sides together, with the word that joins them ("between",
+    or the subject of "signed"), so callers can tell which sentence names which sides."""
     generic = generic or {}
     doc = reading.doc
     by_start = {m.start: m for m in doc._.mentions if m.role != "place"}
     by_token = {i: m for m in by_start.values() for i in range(m.start, m.end)}
     people: dict[str, str] = doc._.people
-    pairs: Counter[tuple[str, ...]] = Counter()
+    out: list[tuple[tuple[str, ...], Token]] = []
     for token in doc:
         stretch: list[Token] = []
         if token.lower_ == "between" and token.dep_ == "prep":
@@ -434,8 +445,8 @@ def talk_pairs(reading: Reading, generic: dict[str, str] | None = None) -> Count
         lookup = by_start if token.lower_ == "between" else by_token
         distinct = tuple(sorted(set(_side_names(stretch, lookup, people, generic))))
         if len(distinct) >= 2:
-            pairs[distinct] += 2 if token.idx < reading.prefix else 1
-    return pairs
+            out.append((distinct, token))
+    return out
 
 
 # Verbs of one state's quarrel with a bloc: "A, B, C and D cut ties with Q", "imposed a

@@ -22,7 +22,7 @@ from extract import outcomes as _outcomes  # noqa: F401
 from extract.models import ArticleResult, ArticleText
 from extract.parties import Reading
 from extract.relevance import VocabularyGate, gather_evidence
-from extract.tracks import build_track
+from extract.tracks import build_tracks
 
 PARLEY_COMPONENTS = ("parley_actors", "parley_outcomes", "parley_conditions")
 
@@ -167,15 +167,15 @@ def _result(article: ArticleText, **fields: object) -> ArticleResult:
 
 
 def _read(article: ArticleText, doc: Doc, prefix_len: int) -> ArticleResult:
-    """The track is built first because the parties it finds are evidence of relevance;
-    it is output only when the scored decision (relevance.py) says the article reports on
-    negotiations, and then always, whatever number of parties was found. A pipeline
-    without a parser (a blank one in tests) sets no sentences and cannot read anything."""
+    """The tracks (main one first) are built first because the main track's parties are
+    evidence of relevance; they are output only when the scored decision (relevance.py)
+    says the article reports on negotiations, and then always, whatever number of parties
+    was found. A pipeline without a parser (a blank one in tests) sets no sentences and
+    cannot read anything."""
     if not doc.has_annotation("SENT_START"):
         return _result(article, relevant=False)
     reading = Reading(doc=doc, prefix=prefix_len)
-    track = build_track(reading, doc._.conditions)
-    parties = len(track.parties) if track is not None else 0
-    if track is None or not gather_evidence(doc, prefix_len, parties).relevant:
+    tracks = build_tracks(reading, doc._.conditions)
+    if not gather_evidence(doc, prefix_len, len(tracks[0].parties)).relevant:
         return _result(article, relevant=False)
-    return _result(article, relevant=True, tracks=[track])
+    return _result(article, relevant=True, tracks=tracks)

@@ -19,7 +19,8 @@ from extract.models import Condition, Event, Track
 from extract.outcomes import Cue
 from extract.parties import Reading, choose_parties
 from extract.rounds import choose_round
-from extract.venue import choose_venue
+from extract.side_tracks import find_side_track
+from extract.venue import choose_venue, venue_within
 
 # How decisive an outcome is, when two current events compete for the status.
 SIGNIFICANCE = {
@@ -74,23 +75,56 @@ def choose_status(reading: Reading, events: list[Cue]) -> tuple[str | None, floa
     return kind, round(min(1.0, weights[kind] / total), 2)
 
 
-def build_track(reading: Reading, clauses: list[Clause]) -> Track | None:
+def build_tracks(reading: Reading, clauses: list[Clause]) -> list[Track]:
+    """The main track first, then a second negotiation when the article clearly reports
+    one (side_tracks.py); its sentences' events, venue and conditions then leave the main
+    track, where they would have leaked."""
     doc = reading.doc
     parties, mediators = choose_parties(reading)
-    # A relevant article always gets its track, even with one side (or none) identified:
-    # its status and events matter to users; relevance.py decides whether it is relevant.
     events: list[Cue] = doc._.events
+    side = find_side_track(reading, parties, mediators, events)
+    if side is None:
+        return [_track(reading, clauses, parties, mediators, events)]
+    kept = [e for e in events if e.sentence.start not in side.sentences]
+    own_clauses = [c for c in clauses if c.sentence.start in side.sentences]
+    main_clauses = [c for c in clauses if c.sentence.start not in side.sentences]
+    mediators = [m for m in mediators if m not in side.taken]
+    main = _track(reading, main_clauses, parties, mediators, kept, side.sentences)
+    status, confidence = choose_status(reading, side.events)
+    second = Track(
+        parties=side.parties,
+        mediators=side.mediators,
+        venue=venue_within(reading, side.sentences, side.parties),
+        status=status,
+        confidence=confidence,
+        events=[_event(e, reading) for e in side.events],
+        conditions=_conditions(own_clauses, side.parties),
+    )
+    return [main, second]
+
+
+def _track(
+    reading: Reading,
+    clauses: list[Clause],
+    parties: list[str],
+    mediators: list[str],
+    events: list[Cue],
+    skip: frozenset[int] = frozenset(),
+) -> Track:
+    """A relevant article always gets its main track, even with one side (or none)
+    identified: its status and events matter to users; relevance.py decides whether the
+    article is relevant."""
     status, confidence = choose_status(reading, events)
     return Track(
         parties=parties,
         mediators=mediators,
-        venue=choose_venue(reading, events, parties, status),
+        venue=choose_venue(reading, events, parties, status, skip),
         round=choose_round(reading),
         status=status,
         confidence=confidence,
         events=[_event(e, reading) for e in events],
         conditions=_conditions(clauses, parties),
-        denials=[_event(e, reading) for e in doc._.denials],
+        denials=[_event(e, reading) for e in reading.doc._.denials],
     )
 
 

@@ -367,9 +367,14 @@ def _past_tense(token: Token | None) -> bool:
 
 
 def venue_evidence(
-    reading: Reading, events: list[Cue], parties: list[str], status: str | None
+    reading: Reading,
+    events: list[Cue],
+    parties: list[str],
+    status: str | None,
+    skip: frozenset[int] = frozenset(),
 ) -> list[Evidence]:
-    """Every piece of evidence for every candidate place, weighted."""
+    """Every piece of evidence for every candidate place, weighted; sentences starting at
+    a token in `skip` belong to another negotiation of the article (side_tracks.py)."""
     doc = reading.doc
     sides = set(parties)
     background_only = {e.sentence.start for e in events if not e.current} - {
@@ -403,6 +408,8 @@ def venue_evidence(
     spans = place_spans(doc)
     aliases = place_acronyms(spans)
     for span in spans:
+        if span.sent.start in skip:
+            continue
         name = pretty_name(span.text)
         actor = known_actor(name)
         weight, why, governor = _attachment(span, sides)
@@ -423,6 +430,8 @@ def venue_evidence(
         weight = adjust(weight, span.sent, governor)
         out.append(Evidence(name, weight, why, inside, locality, country_of(span)))
     for token, capital in capital_phrases(doc):
+        if token.sent.start in skip:
+            continue
         anchor = place_anchor(token)
         head = anchor.head
         if anchor.dep_ == "pobj" and _locative(head, anchor) and about_talks(head.head, sides):
@@ -440,10 +449,14 @@ def venue_evidence(
 
 
 def choose_venue(
-    reading: Reading, events: list[Cue], parties: list[str], status: str | None
+    reading: Reading,
+    events: list[Cue],
+    parties: list[str],
+    status: str | None,
+    skip: frozenset[int] = frozenset(),
 ) -> str | None:
     """The place with the most evidence; a city over its own country."""
-    evidence = venue_evidence(reading, events, parties, status)
+    evidence = venue_evidence(reading, events, parties, status, skip)
     best_name = _best(evidence)
     others = frozenset(e.name for e in evidence if best_name and not _same_place(e.name, best_name))
     reading.doc.user_data[VENUE_KEY] = (best_name, others)
@@ -456,6 +469,23 @@ def _same_place(a: str, b: str) -> bool:
         return True
     actor_a, actor_b = known_actor(a), known_actor(b)
     return bool(actor_a and actor_b and actor_a.canonical == actor_b.canonical)
+
+
+def venue_within(reading: Reading, sentences: frozenset[int], parties: list[str]) -> str | None:
+    """Where talks are said to be held, from the given sentences only: the venue of a side
+    track, which has no dateline or headline of its own."""
+    score: dict[str, float] = defaultdict(float)
+    for span in place_spans(reading.doc):
+        if span.sent.start not in sentences:
+            continue
+        name = pretty_name(span.text)
+        actor = known_actor(name)
+        if actor and actor.canonical in parties and actor.form == "name":
+            continue
+        weight, _, _ = _attachment(span, set(parties))
+        if weight >= 3.0:
+            score[name] += weight
+    return max(score, key=score.__getitem__) if score else None
 
 
 # Where choose_venue leaves its answer for choose_round: a round held elsewhere is not
