@@ -124,7 +124,7 @@ _TIME_DEPS = frozenset({"amod", "advmod", "aux", "npadvmod"})
 
 
 @dataclass
-class Evidence:
+class PlaceEvidence:
     """One reason to think a place is the venue, kept for debugging and tests."""
 
     name: str
@@ -372,7 +372,7 @@ def venue_evidence(
     parties: list[str],
     status: str | None,
     skip: frozenset[int] = frozenset(),
-) -> list[Evidence]:
+) -> list[PlaceEvidence]:
     """Every piece of evidence for every candidate place, weighted; sentences starting at
     a token in `skip` belong to another negotiation of the article (side_tracks.py)."""
     doc = reading.doc
@@ -404,7 +404,7 @@ def venue_evidence(
             weight *= 1.5
         return weight
 
-    out: list[Evidence] = []
+    out: list[PlaceEvidence] = []
     spans = place_spans(doc)
     aliases = place_acronyms(spans)
     for span in spans:
@@ -428,14 +428,14 @@ def venue_evidence(
         inside = container_of(span, aliases)
         why = ("FAC " if span.label_ == "FAC" else "") + why
         weight = adjust(weight, span.sent, governor)
-        out.append(Evidence(name, weight, why, inside, locality, country_of(span)))
+        out.append(PlaceEvidence(name, weight, why, inside, locality, country_of(span)))
     for token, capital in capital_phrases(doc):
         if token.sent.start in skip:
             continue
         anchor = place_anchor(token)
         head = anchor.head
         if anchor.dep_ == "pobj" and _locative(head, anchor) and about_talks(head.head, sides):
-            out.append(Evidence(capital, adjust(3.0, token.sent, head.head), "in the capital"))
+            out.append(PlaceEvidence(capital, adjust(3.0, token.sent, head.head), "in the capital"))
     for place in dateline_places(reading, sides):
         actor = known_actor(place)
         if actor and actor.canonical in sides:
@@ -444,7 +444,7 @@ def venue_evidence(
             weight = 0.5  # a side's capital: most often just where the reporter is
         else:
             weight = 1.0 if actor and actor.form == "name" else 2.0
-        out.append(Evidence(place, weight, "dateline"))
+        out.append(PlaceEvidence(place, weight, "dateline"))
     return out
 
 
@@ -493,7 +493,7 @@ def venue_within(reading: Reading, sentences: frozenset[int], parties: list[str]
 VENUE_KEY = "parley_venue"
 
 
-def _best(evidence: list[Evidence]) -> str | None:
+def _best(evidence: list[PlaceEvidence]) -> str | None:
     score: dict[str, float] = defaultdict(float)
     shown: dict[str, str] = {}
     for e in evidence:

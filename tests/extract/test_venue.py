@@ -10,7 +10,7 @@ from extract.parties import Reading
 from extract.pipeline import _prefix, read_articles
 from extract.rounds import choose_round
 from extract.tracks import choose_status
-from extract.venue import Evidence, _best, choose_venue
+from extract.venue import PlaceEvidence, _best, choose_venue
 
 SIDES = "Ethiopia,Eritrea,Armenia,Azerbaijan,Sudan,Rapid Support Forces,India,China"
 
@@ -269,10 +269,10 @@ def test_a_town_named_in_its_country_beats_the_country(nlp: Language) -> None:
 
 def test_a_located_town_beats_a_country_with_more_evidence() -> None:
     evidence = [
-        Evidence("Kenya", 3.0, "in talk"),
-        Evidence("Kenya", 1.5, "in meet"),
-        Evidence("Mombasa", 1.0, "in gather", country="Kenya"),
-        Evidence("Nakuru", 2.0, "dateline"),
+        PlaceEvidence("Kenya", 3.0, "in talk"),
+        PlaceEvidence("Kenya", 1.5, "in meet"),
+        PlaceEvidence("Mombasa", 1.0, "in gather", country="Kenya"),
+        PlaceEvidence("Nakuru", 2.0, "dateline"),
     ]
     assert _best(evidence) == "Mombasa"
 
