@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 
 from extract.outcomes import Cue
 from extract.parties import Reading
-from extract.venue import VENUE_KEY, is_recalled
+from extract.venue import is_recalled
 
 _ORDINAL = (
     r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
@@ -29,17 +29,19 @@ _BEFORE_AHEAD = re.compile(
 )
 
 
-def choose_round(reading: Reading) -> str | None:
+def choose_round(
+    reading: Reading, venue: str | None = None, elsewhere: frozenset[str] = frozenset()
+) -> str | None:
     """The ordinal of the round the article reports: from the headline or a sentence of
     current news, not one that recalls an earlier round ("the first round, held in Arusha
     last week" when this round is in Lusaka; "had held a first round") or names the
-    next ("no date for the fourth round"); those only when nothing better is said."""
+    next ("no date for the fourth round"); those only when nothing better is said.
+    `venue` and `elsewhere` come from venue_and_elsewhere."""
     doc = reading.doc
     events: list[Cue] = doc._.events
     recalled = {e.sentence.start for e in events if not e.current} - {
         e.sentence.start for e in events if e.current
     }
-    venue, elsewhere = doc.user_data.get(VENUE_KEY, (None, frozenset()))
     fallback: str | None = None
     for match in ROUND.finditer(doc.text):
         value = (match.group(1) or match.group(2)).lower()

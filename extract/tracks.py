@@ -20,7 +20,7 @@ from extract.outcomes import Cue
 from extract.parties import Reading, choose_parties
 from extract.rounds import choose_round
 from extract.side_tracks import find_side_track
-from extract.venue import choose_venue, venue_within
+from extract.venue import venue_and_elsewhere, venue_within
 
 # How decisive an outcome is, when two current events compete for the status.
 SIGNIFICANCE = {
@@ -115,11 +115,12 @@ def _track(
     identified: its status and events matter to users; relevance.py decides whether the
     article is relevant."""
     status, confidence = choose_status(reading, events)
+    venue, elsewhere = venue_and_elsewhere(reading, events, parties, status, skip)
     return Track(
         parties=parties,
         mediators=mediators,
-        venue=choose_venue(reading, events, parties, status, skip),
-        round=choose_round(reading),
+        venue=venue,
+        round=choose_round(reading, venue, elsewhere),
         status=status,
         confidence=confidence,
         events=[_event(e, reading) for e in events],

@@ -456,11 +456,22 @@ def choose_venue(
     skip: frozenset[int] = frozenset(),
 ) -> str | None:
     """The place with the most evidence; a city over its own country."""
+    return venue_and_elsewhere(reading, events, parties, status, skip)[0]
+
+
+def venue_and_elsewhere(
+    reading: Reading,
+    events: list[Cue],
+    parties: list[str],
+    status: str | None,
+    skip: frozenset[int] = frozenset(),
+) -> tuple[str | None, frozenset[str]]:
+    """The venue, and the other places named as where talks were held: choose_round needs
+    both, since a round held elsewhere is not the current one."""
     evidence = venue_evidence(reading, events, parties, status, skip)
     best_name = _best(evidence)
     others = frozenset(e.name for e in evidence if best_name and not _same_place(e.name, best_name))
-    reading.doc.user_data[VENUE_KEY] = (best_name, others)
-    return best_name
+    return best_name, others
 
 
 def _same_place(a: str, b: str) -> bool:
@@ -486,11 +497,6 @@ def venue_within(reading: Reading, sentences: frozenset[int], parties: list[str]
         if weight >= 3.0:
             score[name] += weight
     return max(score, key=score.__getitem__) if score else None
-
-
-# Where choose_venue leaves its answer for choose_round: a round held elsewhere is not
-# the current one.
-VENUE_KEY = "parley_venue"
 
 
 def _best(evidence: list[PlaceEvidence]) -> str | None:

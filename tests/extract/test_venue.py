@@ -10,7 +10,7 @@ from extract.parties import Reading
 from extract.pipeline import _prefix, read_articles
 from extract.rounds import choose_round
 from extract.tracks import choose_status
-from extract.venue import PlaceEvidence, _best, choose_venue
+from extract.venue import PlaceEvidence, _best, choose_venue, venue_and_elsewhere
 
 SIDES = "Ethiopia,Eritrea,Armenia,Azerbaijan,Sudan,Rapid Support Forces,India,China"
 
@@ -35,8 +35,8 @@ def round_of(nlp: Language, text: str, title: str | None = None) -> str | None:
     reading = read(nlp, text, title)
     events = reading.doc._.events
     status, _ = choose_status(reading, events)
-    choose_venue(reading, events, SIDES.split(","), status)
-    return choose_round(reading)
+    venue, elsewhere = venue_and_elsewhere(reading, events, SIDES.split(","), status)
+    return choose_round(reading, venue, elsewhere)
 
 
 @pytest.mark.model
