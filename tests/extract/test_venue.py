@@ -178,21 +178,26 @@ def test_the_venue_is_found(nlp: Language, text: str, venue: str) -> None:
 
 
 @pytest.mark.model
-def test_the_round_reported_now_not_one_recalled(nlp: Language) -> None:
-    text = (
-        "Ethiopia and Eritrea ended the third round of talks in Nairobi on Friday without "
-        "agreement. The previous second round had produced a ceasefire."
-    )
-    assert round_of(nlp, text) == "third"
-
-
-@pytest.mark.model
-def test_an_ordinal_with_words_before_round(nlp: Language) -> None:
-    text = (
-        "The fourth military-level round between India and China ended without a deal on "
-        "Tuesday after twelve hours of talks."
-    )
-    assert round_of(nlp, text) == "fourth"
+@pytest.mark.parametrize(
+    ("text", "ordinal"),
+    [
+        pytest.param(
+            "Ethiopia and Eritrea ended the third round of talks in Nairobi on Friday without "
+            "agreement. The previous second round had produced a ceasefire.",
+            "third",
+            id="the_round_reported_now_not_one_recalled",
+        ),
+        pytest.param(
+            "The fourth military-level round between India and China ended without a deal on "
+            "Tuesday after twelve hours of talks.",
+            "fourth",
+            id="an_ordinal_with_words_before_round",
+        ),
+    ],
+)
+def test_the_round_is_found(nlp: Language, text: str, ordinal: str) -> None:
+    """Each case is named for the rule it shows."""
+    assert round_of(nlp, text) == ordinal
 
 
 @pytest.mark.model
