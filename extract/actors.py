@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -125,11 +126,17 @@ def _plural(demonym: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _actor_data() -> dict[str, Any]:
+    """data/actors.json, read and parsed once for all the tables built from it."""
+    return json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def gazetteer() -> dict[str, Actor]:
     """Surface string -> actor; built once per process because pycountry is slow to walk."""
     import pycountry
 
-    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    data = _actor_data()
     overrides: dict[str, str] = data["canonical_overrides"]
     table: dict[str, Actor] = {}
     for country in pycountry.countries:
@@ -168,7 +175,7 @@ def local_aliases() -> dict[str, list[tuple[Actor, str]]]:
     """Surface -> (actor, state) for names that point at an actor only in news about one
     country: "Maoists" are Nepal's in a Nepal story and India's in an Indian one; "CMA" is
     a Malian rebel coalition beside Mali and a competition regulator elsewhere."""
-    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    data = _actor_data()
     out: dict[str, list[tuple[Actor, str]]] = {}
     for section, kind in (("states", "state"), ("groups", "group"), ("organisations", "org")):
         for canonical, entry in data[section].items():
@@ -182,7 +189,7 @@ def local_aliases() -> dict[str, list[tuple[Actor, str]]]:
 def usual_roles() -> dict[str, str]:
     """Organisations whose standing role is not a side's: "mediator" (the UN, the Holy See,
     Sant'Egidio, the Carter Center) or "humanitarian" (the ICRC)."""
-    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    data = _actor_data()
     return {
         name: entry["usual_role"]
         for name, entry in data["organisations"].items()
@@ -193,7 +200,7 @@ def usual_roles() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def generics() -> dict[str, set[str]]:
     """Common nouns ("the opposition") that name a group once it has been named."""
-    data = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    data = _actor_data()
     out: dict[str, set[str]] = {}
     for canonical, entry in data["groups"].items():
         for noun in entry.get("generic", []):
