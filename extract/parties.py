@@ -392,9 +392,13 @@ _JOINT_VERBS = frozenset(
 )
 
 
+# Heads whose "of" object is the side they speak for ("the officials of X").
+_REPRESENTING = _SIDE_HEADS | {"official"}
+
+
 def _represented(token: Token) -> Token:
     """ "the leaders of Chile, Peru and Bolivia met": the sides behind the envoys."""
-    if token.lemma_.lower() in _SIDE_HEADS | {"leader", "official", "delegation"}:
+    if token.lemma_.lower() in _REPRESENTING:
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 return obj
