@@ -59,9 +59,9 @@ def is_go_between(
     """Mediation syntax outweighs side evidence unless the actor is also named as a side."""
     if not mediated[name]:
         return False
-    if kinds.get(name) == "org":  # an organisation "between" the sides is mostly in the middle
-        return mediated[name] * 8 >= score[name] or mediated[name] >= 2
-    if name in between:  # named beside a side, yet mostly in the go-between's words
+    # Named beside a side, yet mostly in the go-between's words; an organisation "between"
+    # the sides is mostly in the middle, so it takes the ordinary test.
+    if name in between and kinds.get(name) != "org":
         return mediated[name] * 4 >= score[name]
     return mediated[name] * 8 >= score[name] or mediated[name] >= 2
 
