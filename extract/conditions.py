@@ -683,8 +683,10 @@ def _routine(verb: Token) -> bool:
 def _says_only(verb: Token) -> bool:
     """ "I have to inform you that ...", "we must say": a speech act, not a demand."""
     heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
-    speech = _REPORTING | {"inform", "admit", "tell", "remind", "thank", "congratulate"}
-    return any(h.lemma_.lower() in speech for h in heads)
+    return any(h.lemma_.lower() in _SPEECH for h in heads)
+
+
+_SPEECH = _REPORTING | {"inform", "admit", "tell", "remind", "thank", "congratulate"}
 
 
 def _conditioned(verb: Token) -> bool:
