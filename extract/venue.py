@@ -260,7 +260,11 @@ def is_recalled(token: Token) -> bool:
 def _names_document(verb: Token) -> bool:
     """ "the accord signed in X on <a date with its year>": a document cited by its
     signing, which news does for the past (current events go by weekday)."""
-    return verb.dep_ == "acl" and verb.head.lemma_.lower() in DOCUMENTS | {"understanding"}
+    return verb.dep_ == "acl" and verb.head.lemma_.lower() in _CITED_DOCUMENTS
+
+
+# "the memorandum of understanding signed in X" is cited by its head noun as well.
+_CITED_DOCUMENTS = DOCUMENTS | {"understanding"}
 
 
 def _attachment(span: Span, parties: set[str]) -> tuple[float, str, Token | None]:
