@@ -8,9 +8,14 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 DATA = Path(__file__).parent / "data"
+
+# Where the headline ends in `doc.text` (set by the pipeline, 0 when there is none). Every
+# reader that tells the headline from the body imports this module, so it is registered here.
+if not Doc.has_extension("headline_end"):
+    Doc.set_extension("headline_end", default=0)
 
 
 @lru_cache(maxsize=1)

@@ -717,8 +717,6 @@ if not Doc.has_extension("denials"):
     Doc.set_extension("denials", default=[])
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
-if not Doc.has_extension("headline_end"):
-    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("year"):
     Doc.set_extension("year", default=None)
 

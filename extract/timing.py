@@ -232,7 +232,5 @@ def _month_of(match: re.Match[str]) -> int:
     return _MONTH_ABBR[month.rstrip(".")[:3].lower()]
 
 
-if not Doc.has_extension("headline_end"):
-    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("published_day"):
     Doc.set_extension("published_day", default=None)
