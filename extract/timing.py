@@ -48,13 +48,13 @@ def date_is_past(
     if years:
         return False
     has_day = any(w.isdigit() and int(w) <= 31 for w in words)
+    days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
     for word in words:
         month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
         if not month:
             continue
         if published and (month < published[1] or (past_tense and month > published[1])):
             return True
-        days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
         if published and day and month == published[1] and days:
             if max(days) <= day - _RECENT_DAYS:
                 return True  # "on April 12", in a report of April 26
