@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 import numpy
@@ -273,7 +274,8 @@ def _cue_weight(token: Token, words: frozenset[str], weak: frozenset[str]) -> fl
 def _sentence_case(doc: Doc, prefix: int) -> bool:
     """Whether the headline is written in sentence case (two or more lower-case words of
     four letters or more), so that its capitals mark proper names as in the body."""
-    lower = sum(1 for t in doc if t.idx < prefix and t.is_alpha and len(t) >= 4 and t.is_lower)
+    headline = takewhile(lambda t: t.idx < prefix, doc)  # not the whole page
+    lower = sum(1 for t in headline if t.is_alpha and len(t) >= 4 and t.is_lower)
     return lower >= 2
 
 
