@@ -8,9 +8,14 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 DATA = Path(__file__).parent / "data"
+
+# Where the headline ends in `doc.text` (set by the pipeline, 0 when there is none). Every
+# reader that tells the headline from the body imports this module, so it is registered here.
+if not Doc.has_extension("headline_end"):
+    Doc.set_extension("headline_end", default=0)
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +39,7 @@ def cues() -> dict:
 
 
 # Head nouns that name the talks themselves, whatever they are about ("truce negotiations").
-_TALK_HEADS = frozenset(
+TALK_HEADS = frozenset(
     {"talk", "talks", "negotiation", "negotiations", "dialogue", "summit", "meeting", "round"}
     | {"session", "discussion", "consultation", "conference", "parley", "negotiator"}
 )
@@ -80,13 +85,15 @@ _VAGUE_MODIFIERS = frozenset({"peace"})
 _PARTICLES = frozenset({"down", "apart", "through", "off", "out", "away", "short", "back", "ahead"})
 
 
-def _key(token: Token) -> str:
+def lemma_key(token: Token) -> str:
+    """How a word is looked up in the lexicon: the lemma of verbs and nouns ("signed" ->
+    "sign", "talks" -> "talk"), the lower-cased form of anything else."""
     return token.lemma_.lower() if token.pos_ in {"VERB", "NOUN", "AUX"} else token.lower_
 
 
 def anchor_key(token: Token) -> str:
     """The anchor's lemma, with its particle for phrasal verbs ("break down")."""
-    key = _key(token)
+    key = lemma_key(token)
     if token.pos_ == "VERB":
         if key == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in token.children):
             return "take place"
@@ -103,16 +110,16 @@ def target_class(token: Token) -> str | None:
     table = cues()["target_of"]
     if token.pos_ not in {"NOUN", "PROPN"} and token.tag_ != "VBG":
         return None
-    found = {table.get(_key(token)), table.get(token.lower_)}
-    if _key(token) in _JOINT_ONLY and not any(
+    found = {table.get(lemma_key(token)), table.get(token.lower_)}
+    if lemma_key(token) in _JOINT_ONLY and not any(
         c.lower_ in {"joint", "common"} for c in token.children
     ):
         found -= {"deal"}  # "a statement signed by the spokesman" is no deal; a joint one is
-    if "talk" in found and token.lemma_.lower() in _TALK_HEADS:
+    if "talk" in found and token.lemma_.lower() in TALK_HEADS:
         return "talk"
     for child in token.children:
         if child.dep_ in {"compound", "amod", "nmod"} and child.lower_ not in _VAGUE_MODIFIERS:
-            found.add(table.get(_key(child)) or table.get(child.lower_))
+            found.add(table.get(lemma_key(child)) or table.get(child.lower_))
     for cls in ("truce", "deal", "talk"):
         if cls in found:
             return cls

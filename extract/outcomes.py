@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extract.lexicon import _TALK_HEADS, _key, anchor_key, chain, cues, target_class, verb_forms
+from extract.lexicon import TALK_HEADS, anchor_key, chain, cues, lemma_key, target_class, verb_forms
 from extract.timing import article_year, is_background
 
 
@@ -315,7 +315,7 @@ def is_irrealis(token: Token, kind: str) -> bool:
             if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
                 return True
         phrasal = any(ch.dep_ == "prt" for ch in node.children)  # "call off" is no call
-        delaying = kind == "scheduled" and _key(token) in _DELAYING
+        delaying = kind == "scheduled" and lemma_key(token) in _DELAYING
         if depth and node.lemma_.lower() in c["hedges"] and not phrasal and not delaying:
             if future_ok and node.lemma_.lower() in _LOOKING_AHEAD:
                 continue
@@ -331,7 +331,7 @@ _LOOKING_AHEAD = frozenset({"expect", "plan", "prepare", "ready", "set", "due", 
 def _deadlock_override(token: Token) -> bool:
     """ "no agreement", "without a deal", "failed to agree", "unable to reach": deadlock."""
     c = cues()
-    key = _key(token)
+    key = lemma_key(token)
     if key in c["deadlock_absences"] and token.pos_ == "NOUN":
         if any(ch.lower_ in {"no", "little"} for ch in token.children):
             return True  # "no agreement", "little headway"
@@ -426,7 +426,7 @@ def find_events(
                     kind, conf = rule["none"], _bare_confidence(token)
                 if kind is None:
                     continue
-                if _key(token) in c["state_verbs"] and cls == "truce":
+                if lemma_key(token) in c["state_verbs"] and cls == "truce":
                     kind = "ceasefire"
                 if is_negated(token):
                     if kind == "ceasefire" and key in _KEEPING_VERBS:
@@ -443,7 +443,7 @@ def find_events(
                 continue
             seen.add((sent.start, kind))
             current = not is_background(token, published)
-            if _key(token) in c["state_verbs"] and kind == "ceasefire":
+            if lemma_key(token) in c["state_verbs"] and kind == "ceasefire":
                 current = False
             events.append(Cue(kind, current, round(conf, 2), sent, token.i))
         if sent.start_char < doc._.headline_end:
@@ -472,7 +472,7 @@ def _headline_verbs(sent: Span, events: list[Cue], seen: set[tuple[int, str]]) -
         classes = [target_class(t) for t in phrase]
         if not any(classes):
             continue
-        if classes[-1] == "talk" and phrase[-1].lemma_.lower() in _TALK_HEADS:
+        if classes[-1] == "talk" and phrase[-1].lemma_.lower() in TALK_HEADS:
             cls = "talk"
         else:
             cls = next(c for c in ("truce", "deal", "talk") if c in classes)
@@ -606,7 +606,7 @@ def _reports_noun_event(token: Token) -> bool:
         return False
     c = cues()
     return any(
-        ch.dep_ == "dobj" and _key(ch) in c["noun_anchors"] and _key(ch) in c["rules"]
+        ch.dep_ == "dobj" and lemma_key(ch) in c["noun_anchors"] and lemma_key(ch) in c["rules"]
         for ch in token.children
     )
 
@@ -647,7 +647,7 @@ def _planned(token: Token, key: str, kind: str) -> str:
     if (
         kind == "agreement"
         and key == "agree"
-        and any(c.dep_ == "xcomp" and _key(c) in _SIGNING for c in token.children)
+        and any(c.dep_ == "xcomp" and lemma_key(c) in _SIGNING for c in token.children)
     ):
         return "scheduled"  # "agreed to sign an accord": the signing is ahead
     return kind
@@ -717,8 +717,6 @@ if not Doc.has_extension("denials"):
     Doc.set_extension("denials", default=[])
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
-if not Doc.has_extension("headline_end"):
-    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("year"):
     Doc.set_extension("year", default=None)
 

@@ -26,9 +26,6 @@ from extract.tracks import build_tracks
 
 PARLEY_COMPONENTS = ("parley_actors", "parley_outcomes", "parley_conditions")
 
-if not Doc.has_extension("headline_end"):
-    Doc.set_extension("headline_end", default=0)
-
 
 @Language.component("parley_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:

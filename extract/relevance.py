@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 import numpy
@@ -273,7 +274,8 @@ def _cue_weight(token: Token, words: frozenset[str], weak: frozenset[str]) -> fl
 def _sentence_case(doc: Doc, prefix: int) -> bool:
     """Whether the headline is written in sentence case (two or more lower-case words of
     four letters or more), so that its capitals mark proper names as in the body."""
-    lower = sum(1 for t in doc if t.idx < prefix and t.is_alpha and len(t) >= 4 and t.is_lower)
+    headline = takewhile(lambda t: t.idx < prefix, doc)  # not the whole page
+    lower = sum(1 for t in headline if t.is_alpha and len(t) >= 4 and t.is_lower)
     return lower >= 2
 
 
@@ -299,7 +301,12 @@ def _lead(doc: Doc, prefix: int) -> list[Span]:
 
 
 def _genre_penalties(
-    doc: Doc, prefix: int, in_actor: set[int], domestic: bool = False, sided: bool = False
+    doc: Doc,
+    prefix: int,
+    lead_end: int,
+    in_actor: set[int],
+    domestic: bool = False,
+    sided: bool = False,
 ) -> tuple[dict[str, float], bool]:
     """Per genre, its weight times min(1, headline words + 0.4 a lead word + 0.15 a word
     elsewhere): a genre word in the headline decides, scattered ones only hint. Some
@@ -312,7 +319,6 @@ def _genre_penalties(
     A headline that names two political sides (`sided`) says what the page is about, so
     a genre word there ("Veterans urge Israel and Hamas to ...") weighs as a lead word.
     Also says whether a genre word is in the headline (never, when `sided`)."""
-    lead_end = max((s.end for s in _lead(doc, prefix)), default=0)
     lists = word_lists()
     weight = lists["domestic_weight"] if domestic else {n: g[0] for n, g in lists["genres"].items()}
     shares: dict[str, float] = {}
@@ -456,7 +462,12 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     headline_names = _sentence_case(doc, prefix)
     ev = Evidence(parties=parties)
     ev.conflict, ev.domestic = _top_signs(doc, prefix, lead_end)
-    for t in doc:
+    political, offdomain = c["political_vocab"], c["offdomain_vocab"]
+    for t in doc:  # one pass for the word counts: this runs on every parsed page
+        lower = t.lower_
+        ev.generic_actors += lower in generic and t.i not in in_actor
+        ev.political += lower in political
+        ev.offdomain += lower in offdomain and t.i not in in_actor
         weight = _cue_weight(t, words, weak)
         if weight and _in_a_name(t, prefix, headline_names):
             weight *= NAMED_CUE_SHARE
@@ -470,11 +481,8 @@ def gather_evidence(doc: Doc, prefix: int, parties: int) -> Evidence:
     ev.current_events = sum(1 for e in events if e.current)
     ev.background_events = sum(1 for e in events if not e.current)
     ev.actors = len({m.canonical for m in mentions})
-    ev.generic_actors = sum(1 for t in doc if t.lower_ in generic and t.i not in in_actor)
-    ev.political = sum(1 for t in doc if t.lower_ in c["political_vocab"])
-    ev.offdomain = sum(1 for t in doc if t.lower_ in c["offdomain_vocab"] and t.i not in in_actor)
     ev.genres, ev.headline_genre = _genre_penalties(
-        doc, prefix, in_actor, ev.domestic, _headline_sides(doc, prefix) >= 2
+        doc, prefix, lead_end, in_actor, ev.domestic, _headline_sides(doc, prefix) >= 2
     )
     history = _history_penalty(doc, prefix, lead_end)
     if ev.current_events:

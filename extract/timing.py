@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 
 from extract.lexicon import chain, cues, target_class
 
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
+YEAR = re.compile(r"\b(19|20)\d\d\b")
 _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
@@ -32,7 +32,7 @@ _DATELINE_DAY = re.compile(
 _RECENT_DAYS = 7
 
 
-def _date_is_past(
+def date_is_past(
     text: str, published: tuple[int, int] | None, past_tense: bool = False, day: int | None = None
 ) -> bool:
     """A date adverbial that points before the article's own month. Told in the past
@@ -42,19 +42,19 @@ def _date_is_past(
     words = re.findall(r"[a-z]+|\d+", text.lower())
     if {"last", "earlier", "ago", "previous", "past"} & set(words):
         return True
-    years = [int(w) for w in words if _YEAR.fullmatch(w)]
+    years = [int(w) for w in words if YEAR.fullmatch(w)]
     if years and published and max(years) < published[0]:
         return True
     if years:
         return False
     has_day = any(w.isdigit() and int(w) <= 31 for w in words)
+    days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
     for word in words:
         month = _MONTH_ABBR.get(word[:3]) if word in _MONTHS or word in _MONTH_ABBR else None
         if not month:
             continue
         if published and (month < published[1] or (past_tense and month > published[1])):
             return True
-        days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
         if published and day and month == published[1] and days:
             if max(days) <= day - _RECENT_DAYS:
                 return True  # "on April 12", in a report of April 26
@@ -147,7 +147,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
         years = [
             int(t.text)
             for t in token.sent
-            if _YEAR.fullmatch(t.text)
+            if YEAR.fullmatch(t.text)
             and not (t.dep_ in {"nummod", "compound", "amod"} and target_class(t.head))
         ]
         if years and max(years) < year:
@@ -183,7 +183,7 @@ def is_background(token: Token, published: tuple[int, int] | None) -> bool:
                     "nummod",
                     "compound",
                     "acl",
-                } and _date_is_past(
+                } and date_is_past(
                     " ".join(t.text for t in child.subtree),
                     published,
                     past_tense,
@@ -211,14 +211,14 @@ def article_year(doc: Doc) -> int | None:
         doc._.published = (int(dated.group("y1") or dated.group("y2")), _month_of(dated))
         doc._.published_day = int(dated.group("d1") or dated.group("d2"))
         return doc._.published[0]
-    match = max(_YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
+    match = max(YEAR.finditer(head), key=lambda m: int(m.group(0)), default=None)
     if match:
         month = re.search(r"\b(" + "|".join(_MONTH_ABBR) + r")[a-z]*\.?\s+\d", head, re.I)
         if month:
             doc._.published = (int(match.group(0)), _MONTH_ABBR[month.group(1).lower()[:3]])
         return int(match.group(0))
     # Undated: news tells current events by weekday, so an explicit year marks a recall.
-    years = [int(m.group(0)) for m in _YEAR.finditer(doc.text)]
+    years = [int(m.group(0)) for m in YEAR.finditer(doc.text)]
     year = max(years) + 1 if years else None
     dateline = _DATELINE_DAY.search(doc.text[:600])
     if dateline:  # the year may stay unknown (0): the month and day still date the report
@@ -232,7 +232,10 @@ def _month_of(match: re.Match[str]) -> int:
     return _MONTH_ABBR[month.rstrip(".")[:3].lower()]
 
 
-if not Doc.has_extension("headline_end"):
-    Doc.set_extension("headline_end", default=0)
 if not Doc.has_extension("published_day"):
     Doc.set_extension("published_day", default=None)
+
+
+# Old private names, still imported by venue.py; new code should use the public ones.
+_YEAR = YEAR
+_date_is_past = date_is_past
