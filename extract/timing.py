@@ -234,8 +234,3 @@ def _month_of(match: re.Match[str]) -> int:
 
 if not Doc.has_extension("published_day"):
     Doc.set_extension("published_day", default=None)
-
-
-# Old private names, still imported by venue.py; new code should use the public ones.
-_YEAR = YEAR
-_date_is_past = date_is_past

@@ -35,7 +35,7 @@ from extract.places import (
     place_spans,
     pretty_name,
 )
-from extract.timing import _YEAR, _date_is_past
+from extract.timing import YEAR, date_is_past
 
 # Words that make a place phrase the setting of a meeting ("held in", "signed in"): the
 # meeting nouns themselves and the verbs of meeting, signing and travelling to talks.
@@ -249,9 +249,9 @@ def is_recalled(token: Token) -> bool:
             return True
         if child.dep_ in {"prep", "npadvmod"}:
             dates = [t for t in child.subtree if t.ent_type_ == "DATE"]
-            if dates and published and _date_is_past(" ".join(t.text for t in dates), published):
+            if dates and published and date_is_past(" ".join(t.text for t in dates), published):
                 return True
-            years = [t for t in dates if _YEAR.fullmatch(t.text)]
+            years = [t for t in dates if YEAR.fullmatch(t.text)]
             if years and token.tag_ in {"VBD", "VBN"} and (not published or _names_document(token)):
                 return True  # "the memorandum signed in X on August 13, 2021"
     return token.dep_ == "pobj" and token.head.lower_ == "since"
