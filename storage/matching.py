@@ -71,15 +71,15 @@ def best_match(
     ]
     if not scored:
         return None
-    score, chosen = max(scored, key=lambda pair: pair[0])
+    _, chosen = max(scored, key=lambda pair: pair[0])
     extra = parties - chosen.parties - chosen.mediators
     if len(parties & chosen.parties) >= 2:
-        return Match(chosen.track_id, frozenset(extra), strong=True)
+        return Match(chosen.track_id, extra, strong=True)
     # "North Korea and Singapore" met in Singapore; the next report names the United
     # States: the place gives way to the party, unless that one is a place too.
     places = (chosen.parties - parties) & chosen.venues
     if places and extra and not extra & (chosen.venues | ({venue} if venue else set())):
-        return Match(chosen.track_id, frozenset(extra), frozenset(places))
+        return Match(chosen.track_id, extra, places)
     return Match(chosen.track_id, frozenset())
 
 

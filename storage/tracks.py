@@ -434,11 +434,7 @@ def _apply_status(
         session.flush()
         return transition, True
     if change.kind == "corroboration":
-        latest = session.exec(
-            select(Transition)
-            .where(Transition.track_id == track.id)
-            .order_by(col(Transition.at).desc(), col(Transition.id).desc())
-        ).first()
+        latest = _latest_transition(session, track.id)
         if latest is None or latest.to_status != report.status:
             return None, False
         if at > (track.status_at or at):
@@ -467,11 +463,7 @@ def _place_late(
     own time, so the timeline does not depend on the order articles arrive in. It neither
     moves the current status nor alerts: it is old news."""
     assert track.id is not None
-    before = session.exec(
-        select(Transition)
-        .where(Transition.track_id == track.id, col(Transition.at) <= at)
-        .order_by(col(Transition.at).desc(), col(Transition.id).desc())
-    ).first()
+    before = _latest_transition(session, track.id, until=at)
     after = session.exec(
         select(Transition)
         .where(Transition.track_id == track.id, col(Transition.at) > at)
@@ -508,6 +500,18 @@ def _place_late(
             after.from_status = report.status
             session.add(after)
     session.flush()
+
+
+def _latest_transition(
+    session: Session, track_id: int, *, until: datetime | None = None
+) -> Transition | None:
+    """The track's newest transition, or its newest up to `until`: the one in force then."""
+    query = select(Transition).where(Transition.track_id == track_id)
+    if until is not None:
+        query = query.where(col(Transition.at) <= until)
+    return session.exec(
+        query.order_by(col(Transition.at).desc(), col(Transition.id).desc())
+    ).first()
 
 
 def _revert(

@@ -9,6 +9,7 @@ check. Lowering a floor is a deliberate act: edit the JSON in the same commit an
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -29,7 +30,9 @@ REAL = SHARED / "eval" / "real"
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
 
 
+@functools.cache
 def _scorer() -> ModuleType:
+    """score.py, loaded once for all the sets."""
     path = SHARED / "eval" / "score.py"
     if not path.exists():
         pytest.skip(f"scorer not found at {path}")

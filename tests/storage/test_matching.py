@@ -85,6 +85,7 @@ def test_a_tracks_party_that_is_also_its_venue_is_a_place_not_a_party() -> None:
     later = T0 + timedelta(days=300)
     match = best_match(frozenset({"Laos", "Thailand"}), frozenset(), "Bangkok", later, tracks)
     assert match is not None and match.track_id == 1
+    assert match.places == {"Vientiane"} and match.new_parties == {"Thailand"}
 
 
 def test_a_name_given_as_both_party_and_mediator_proves_no_swap() -> None:

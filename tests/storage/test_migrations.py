@@ -60,3 +60,5 @@ def test_tracks_stored_before_0004_get_their_alias_and_names(database_url: str) 
         ("venue", "Havana"),
     }
     assert track.last_report_at is not None
+    # It starts from the time of the report behind the status (SQLite hands it back naive).
+    assert track.last_report_at.replace(tzinfo=track.last_report_at.tzinfo or UTC) == now

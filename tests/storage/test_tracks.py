@@ -10,7 +10,7 @@ from sqlmodel import select
 from storage import tracks
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Alert, Transition
-from storage.records import AlertRule
+from storage.records import AlertRule, EventRecord
 from storage.views import tracks_view
 from tests.storage.helpers import ALL_STATUSES, EVERY_TRANSITION, story
 
@@ -272,35 +272,24 @@ def test_a_report_with_a_stray_party_lands_on_the_track_it_is_about(database_url
     ]
 
 
+def _on_day(n: int, status: str, days: int, parties: tuple[str, ...]):
+    """Story n of a.example, published `days` after T0, about `parties`."""
+    return story(f"https://a.example/{n}", status, T0 + timedelta(days=days), parties=parties)
+
+
 def test_a_third_party_joins_the_track_and_the_pair_still_finds_it(database_url: str) -> None:
     engine = _engine(database_url)
-    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Armenia", "Azerbaijan")))
-    trio = ("Armenia", "Azerbaijan", "Russia")
-    _record(engine, story("https://a.example/2", "ceasefire", T0 + timedelta(days=1), parties=trio))
-    _record(
-        engine,
-        story(
-            "https://a.example/3",
-            "ceasefire_broken",
-            T0 + timedelta(days=3),
-            parties=("Armenia", "Azerbaijan"),
-        ),
-    )
+    pair = ("Armenia", "Azerbaijan")
+    _record(engine, _on_day(1, "ongoing", 0, pair))
+    _record(engine, _on_day(2, "ceasefire", 1, (*pair, "Russia")))
+    _record(engine, _on_day(3, "ceasefire_broken", 3, pair))
     assert _track_rows(engine) == [(["Armenia", "Azerbaijan", "Russia"], "ceasefire_broken", None)]
 
 
 def test_one_shared_party_without_common_ground_opens_its_own_track(database_url: str) -> None:
     engine = _engine(database_url)
-    _record(engine, story("https://a.example/1", "ongoing", T0, parties=("Russia", "Ukraine")))
-    _record(
-        engine,
-        story(
-            "https://a.example/2",
-            "scheduled",
-            T0 + timedelta(days=1),
-            parties=("Russia", "United States"),
-        ),
-    )
+    _record(engine, _on_day(1, "ongoing", 0, ("Russia", "Ukraine")))
+    _record(engine, _on_day(2, "scheduled", 1, ("Russia", "United States")))
     assert sorted(parties for parties, _, _ in _track_rows(engine)) == [
         ["Russia", "Ukraine"],
         ["Russia", "United States"],
@@ -379,8 +368,6 @@ def test_described_rebels_and_the_named_group_are_one_negotiation(database_url: 
 
 
 def test_a_denial_with_a_new_status_moves_the_track_to_it(database_url: str) -> None:
-    from storage.records import EventRecord
-
     engine = _engine(database_url)
     _record(engine, story("https://a.example/1", "collapsed", T0))
     record = story("https://b.example/1", "deadlock", T0 + timedelta(days=1))
